@@ -1,0 +1,20 @@
+/** Output channels of a CLI command, injectable so tests can capture them. */
+export interface CommandIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const nodeIo: CommandIo = {
+  out: (text) => {
+    process.stdout.write(text);
+  },
+  err: (text) => {
+    process.stderr.write(text);
+  },
+};
+
+/** Exit code 2 with one `error:` line: the usage-error convention of every subcommand. */
+export function usageError(io: CommandIo, message: string): number {
+  io.err(`error: ${message.trimEnd()}\n`);
+  return 2;
+}

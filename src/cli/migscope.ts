@@ -1,0 +1,33 @@
+/**
+ * `migscope`: the Node entry. Each subcommand lives in its own module under commands/ and
+ * returns its exit code; this file only dispatches.
+ */
+import { usageError, type CommandIo, nodeIo } from './io.ts';
+
+type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  decode: async () => (await import('./commands/decode.ts')).decodeCommand,
+};
+
+const usage = `usage: migscope <command> [options]
+
+commands:
+  decode <stream> [--format json|analyze|desc]   decode a migration stream
+`;
+
+export async function main(argv: readonly string[], io: CommandIo = nodeIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    io.out(usage);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    io.out('migscope 0.1.0\n');
+    return 0;
+  }
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (load === undefined) return usageError(io, `unknown command '${name}'\n${usage}`);
+  const command = await load();
+  return command(rest, io);
+}

@@ -1,0 +1,449 @@
+/**
+ * decodeStream: the top-level loop of a QEMU migration stream (migration/savevm.c
+ * qemu_loadvm_state / qemu_loadvm_state_main). Header, configuration, then records until EOF,
+ * then the vmdesc trailer. Any bad input stops with a typed DecodeError; everything decoded
+ * before it stays in the result.
+ */
+import type { ByteSource } from './bytes/byte-source.ts';
+import { Cursor, DEFAULT_WINDOW } from './bytes/cursor.ts';
+import { openStream, type OpenedStream } from './container.ts';
+import { DecodeError, type Diagnostic } from './errors.ts';
+import type {
+  DecodedNode,
+  DecodeResult,
+  SectionRecord,
+  SectionType,
+  TopRecord,
+  VmdescDevice,
+  VmdescJson,
+} from './model.ts';
+import { decodeCommand } from './stream/command.ts';
+import { decodeConfiguration } from './stream/configuration.ts';
+import {
+  QEMU_VM_COMMAND,
+  QEMU_VM_CONFIGURATION,
+  QEMU_VM_EOF,
+  QEMU_VM_FILE_MAGIC,
+  QEMU_VM_FILE_VERSION,
+  QEMU_VM_FILE_VERSION_COMPAT,
+  QEMU_VM_SECTION_END,
+  QEMU_VM_SECTION_FOOTER,
+  QEMU_VM_SECTION_FULL,
+  QEMU_VM_SECTION_PART,
+  QEMU_VM_SECTION_START,
+  QEMU_VM_VMDESCRIPTION,
+} from './stream/constants.ts';
+import { findFooter } from './stream/opaque.ts';
+import { decodeRamBody, newRamState, type RamState } from './stream/ram.ts';
+import { decodeVmsdBody } from './vmsd/body.ts';
+import { locateVmdesc, parseVmdesc, type LocatedVmdesc } from './vmsd/description.ts';
+
+export interface DecodeProgress {
+  readonly bytesRead: number;
+  readonly bytesTotal: number;
+  readonly sections: number;
+}
+
+export interface DecodeOptions {
+  readonly onProgress?: (p: DecodeProgress) => void;
+  readonly signal?: AbortSignal;
+  /** Cursor window in bytes (tests use odd sizes to prove chunking does not matter). */
+  readonly window?: number;
+  /** A vmdesc to use when the stream has none (e.g. from a stream of the same VM). */
+  readonly vmdesc?: VmdescJson;
+}
+
+/** Section ids are be32; idstrs are counted strings (≤ 255 bytes) by construction. */
+const MAX_SECTIONS = 1 << 20;
+
+interface KnownSection {
+  readonly idstr: string;
+  readonly instanceId: number;
+  readonly versionId: number;
+}
+
+export async function decodeStream(file: ByteSource, opts: DecodeOptions = {}): Promise<DecodeResult> {
+  let opened: OpenedStream;
+  try {
+    opened = await openStream(file);
+  } catch (e) {
+    const error = toDecodeError(e, 0, []);
+    const root: DecodedNode = { kind: 'stream', name: file.name, path: [], start: 0, end: undefined, children: [] };
+    return {
+      source: { name: file.name, size: file.size, container: 'raw', fileSize: file.size },
+      records: [],
+      sections: [],
+      commands: [],
+      root,
+      error: error.toInfo(),
+      diagnostics: [],
+      complete: false,
+    };
+  }
+  return decodeOpened(file.name, opened, opts);
+}
+
+/** Decodes a stream whose container (gzip, libvirt) was already opened with openStream. */
+export async function decodeOpened(name: string, opened: OpenedStream, opts: DecodeOptions): Promise<DecodeResult> {
+  const source = opened.source;
+  const diagnostics: Diagnostic[] = [];
+  const rootChildren: DecodedNode[] = [];
+  const root: DecodedNode = { kind: 'stream', name, path: [], start: 0, end: undefined, children: rootChildren };
+  const records: TopRecord[] = [];
+  const sections: SectionRecord[] = [];
+  const result: DecodeResult = {
+    source: {
+      name,
+      size: source.size,
+      container: opened.container,
+      fileSize: opened.fileSize,
+      ...(opened.wrapperOffset !== undefined ? { wrapperOffset: opened.wrapperOffset } : {}),
+      ...(opened.libvirtXml !== undefined ? { libvirtXml: opened.libvirtXml } : {}),
+    },
+    records,
+    sections,
+    commands: [],
+    root,
+    diagnostics,
+    complete: false,
+  };
+  const cur = new Cursor(source, opts.window ?? DEFAULT_WINDOW);
+  const report = (): void => {
+    opts.onProgress?.({ bytesRead: cur.pos, bytesTotal: source.size, sections: sections.length });
+    if (opts.signal?.aborted === true) throw opts.signal.reason ?? new Error('aborted');
+  };
+
+  let located: LocatedVmdesc | undefined;
+  let vmdesc: VmdescJson | undefined = opts.vmdesc;
+  try {
+    located = await locateVmdesc(source);
+    if (located !== undefined && vmdesc === undefined) {
+      const text = new TextDecoder().decode(await source.read(located.jsonStart, located.jsonLength));
+      try {
+        vmdesc = parseVmdesc(text, located.jsonStart);
+        result.vmdesc = { start: located.start, jsonStart: located.jsonStart, jsonLength: located.jsonLength, json: vmdesc };
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        diagnostics.push({ severity: 'warning', code: e.code, offset: e.offset, message: `${e.detail}; device sections are shown as opaque bytes` });
+        vmdesc = undefined;
+      }
+    }
+    if (vmdesc === undefined && opts.vmdesc === undefined) {
+      diagnostics.push({
+        severity: 'info',
+        code: 'NO_VMDESC',
+        offset: source.size,
+        message: 'no vmdesc trailer ends this stream (suppressed, postcopy, or cut short): device sections are delimited by their footers and shown as opaque bytes',
+      });
+    }
+
+    // Header (migration/savevm.c qemu_loadvm_state_header).
+    cur.path = ['header'];
+    const headerNode: DecodedNode = { kind: 'header', name: 'header', path: ['header'], start: 0, end: undefined, children: [] };
+    rootChildren.push(headerNode);
+    const magic = await cur.readU32('file magic');
+    if (magic !== QEMU_VM_FILE_MAGIC) {
+      throw new DecodeError('BAD_MAGIC', 0, ['header'], 'not a QEMU migration stream', '0x5145564d ("QEVM")', `0x${magic.toString(16).padStart(8, '0')}`);
+    }
+    const version = await cur.readU32('file version');
+    if (version !== QEMU_VM_FILE_VERSION) {
+      const why = version === QEMU_VM_FILE_VERSION_COMPAT ? 'SaveVM v2 format is obsolete and no longer supported' : `unsupported stream version ${version}`;
+      throw new DecodeError('UNSUPPORTED_VERSION', 4, ['header'], why, '3', `${version}`);
+    }
+    headerNode.end = 8;
+    headerNode.children?.push(
+      { kind: 'field', name: 'magic', path: ['header', 'magic'], start: 0, end: 4, type: 'uint32', value: magic },
+      { kind: 'field', name: 'version', path: ['header', 'version'], start: 4, end: 8, type: 'uint32', value: version },
+    );
+    (result as { header?: { magic: number; version: number } }).header = { magic, version };
+
+    if (cur.remaining > 0) {
+      await cur.need(1, 'section type');
+      if (cur.peek8() === QEMU_VM_CONFIGURATION) {
+        const at = cur.pos;
+        cur.u8();
+        const config = await decodeConfiguration(cur, at);
+        result.configuration = config;
+        rootChildren.push(config.node);
+      } else {
+        diagnostics.push({ severity: 'info', code: 'NO_CONFIGURATION', offset: 8, message: 'no configuration section: the source had send-configuration off (machine types 2.3 and older, Xen)' });
+      }
+    }
+
+    const pageSize = vmdesc?.page_size ?? (result.configuration?.targetPageBits !== undefined ? 1 << result.configuration.targetPageBits : 4096);
+    if (vmdesc === undefined && result.configuration?.targetPageBits === undefined) {
+      diagnostics.push({ severity: 'info', code: 'PAGE_SIZE_ASSUMED', offset: 8, message: 'page size assumed to be 4096 bytes (no vmdesc, no target-page-bits)' });
+    }
+    const caps = result.configuration?.capabilities ?? [];
+    const ram = newRamState(pageSize, {
+      ignoreShared: caps.includes('x-ignore-shared'),
+      mappedRam: caps.includes('mapped-ram'),
+      diagnostics,
+      onBytes: () => report(),
+    });
+    result.ram = ram.summary;
+
+    const known = new Map<number, KnownSection>();
+    const devices = new DeviceMatcher(vmdesc?.devices ?? [], diagnostics);
+    for (;;) {
+      if (sections.length > MAX_SECTIONS) {
+        throw new DecodeError('LIMIT_EXCEEDED', cur.pos, [], `more than ${MAX_SECTIONS} sections`);
+      }
+      const at = cur.pos;
+      cur.path = [];
+      await cur.need(1, 'section type');
+      const type = cur.u8();
+      if (type === QEMU_VM_EOF) {
+        records.push({ kind: 'eof', start: at, end: at + 1 });
+        rootChildren.push({ kind: 'eof', name: 'EOF', path: ['EOF'], start: at, end: at + 1 });
+        break;
+      }
+      if (type === QEMU_VM_COMMAND) {
+        const { record, node } = await decodeCommand(cur, at);
+        records.push(record);
+        result.commands.push(record);
+        rootChildren.push(node);
+        continue;
+      }
+      if (type !== QEMU_VM_SECTION_START && type !== QEMU_VM_SECTION_FULL && type !== QEMU_VM_SECTION_PART && type !== QEMU_VM_SECTION_END) {
+        throw new DecodeError(
+          'UNKNOWN_SECTION_TYPE',
+          at,
+          sections.length > 0 ? [sectionLabel(sections[sections.length - 1] as SectionRecord)] : [],
+          `Unknown savevm section type ${type}${sections.length > 0 ? ` after ${describeSection(sections[sections.length - 1] as SectionRecord)}` : ''}`,
+          'a section type 0x00-0x04 or 0x08',
+          `0x${type.toString(16).padStart(2, '0')}`,
+        );
+      }
+      const section = await decodeSection(cur, type, at, known, devices, ram, diagnostics, rootChildren);
+      sections.push(section);
+      records.push(section);
+      report();
+    }
+
+    // Trailer: 0x06 be32 len JSON, or nothing when vmdesc was suppressed.
+    if (cur.remaining > 0) {
+      const at = cur.pos;
+      cur.path = ['vmdesc'];
+      await cur.need(1, 'vmdesc marker');
+      const marker = cur.u8();
+      if (marker !== QEMU_VM_VMDESCRIPTION) {
+        throw new DecodeError('TRAILING_DATA', at, ['vmdesc'], `${cur.size - at} bytes after EOF that are not a vmdesc trailer (QEMU: "Expected vmdescription section, but got ${marker}")`, '0x06', `0x${marker.toString(16).padStart(2, '0')}`);
+      }
+      const len = await cur.readU32('vmdesc length');
+      const vmdescNode: DecodedNode = { kind: 'vmdesc', name: 'vmdesc', path: ['vmdesc'], start: at, end: undefined, value: { offset: at + 5, length: len } };
+      rootChildren.push(vmdescNode);
+      if (at + 5 + len > cur.size) {
+        throw new DecodeError('UNEXPECTED_EOF', at + 5, ['vmdesc'], `vmdesc JSON is cut short (QEMU ignores the vmdesc, so the device state before it is complete)`, `${len} bytes`, `${cur.size - at - 5} bytes`);
+      }
+      if (located === undefined || located.start !== at) {
+        // The trailer is here but the tail scan did not find it: bytes follow it.
+        const text = new TextDecoder().decode(await source.read(at + 5, len));
+        let parsed: VmdescJson | undefined;
+        try {
+          parsed = parseVmdesc(text, at + 5);
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+          diagnostics.push({ severity: 'warning', code: e.code, offset: e.offset, message: e.detail });
+        }
+        if (parsed !== undefined && vmdesc === undefined && opts.vmdesc === undefined) {
+          // Decode again with the schema we only found now.
+          const again = await decodeOpened(name, opened, { ...opts, vmdesc: parsed });
+          again.vmdesc = { start: at, jsonStart: at + 5, jsonLength: len, json: parsed };
+          return again;
+        }
+      }
+      cur.seek(at + 5 + len);
+      vmdescNode.end = cur.pos;
+      if (cur.remaining > 0) {
+        throw new DecodeError('TRAILING_DATA', cur.pos, [], `${cur.remaining} bytes after the vmdesc trailer`, 'end of stream', `${cur.remaining} more bytes`);
+      }
+    }
+    devices.reportUnused(cur.pos);
+    root.end = cur.pos;
+    result.complete = true;
+  } catch (e) {
+    if (isAbort(e, opts.signal)) throw e;
+    result.error = toDecodeError(e, cur.pos, cur.path).toInfo();
+  }
+  return result;
+}
+
+async function decodeSection(
+  cur: Cursor,
+  type: number,
+  at: number,
+  known: Map<number, KnownSection>,
+  devices: DeviceMatcher,
+  ram: RamState,
+  diagnostics: Diagnostic[],
+  rootChildren: DecodedNode[],
+): Promise<SectionRecord> {
+  const sectionType = (['', 'START', 'PART', 'END', 'FULL'] as const)[type] as SectionType;
+  const sectionId = await cur.readU32('section id');
+  let info: KnownSection;
+  if (type === QEMU_VM_SECTION_START || type === QEMU_VM_SECTION_FULL) {
+    const idstr = await cur.readCountedString('section idstr');
+    const instanceId = await cur.readU32('instance id');
+    const versionId = await cur.readU32('version id');
+    info = { idstr, instanceId, versionId };
+    known.set(sectionId, info);
+  } else {
+    const found = known.get(sectionId);
+    if (found === undefined) {
+      throw new DecodeError('UNKNOWN_SECTION_ID', at + 1, [], `${sectionType} section refers to section id ${sectionId}, which no START section announced`, `one of ${[...known.keys()].join(', ') || 'no ids yet'}`, `${sectionId}`);
+    }
+    info = found;
+  }
+  const label = `${info.idstr}#${info.instanceId}`;
+  const path = type === QEMU_VM_SECTION_FULL || type === QEMU_VM_SECTION_START ? [label] : [`${label} ${sectionType}`];
+  cur.path = path;
+  const bodyStart = cur.pos;
+  const children: DecodedNode[] = [];
+  const node: DecodedNode = { kind: 'section', name: `${sectionType} ${info.idstr}`, path, start: at, end: undefined, value: sectionId, children };
+  rootChildren.push(node);
+  const isRam = info.idstr === 'ram' && info.instanceId === 0;
+  let bodyDecoder: SectionRecord['bodyDecoder'];
+  const device = type === QEMU_VM_SECTION_FULL ? devices.take(info, at) : undefined;
+  if (isRam) {
+    bodyDecoder = 'ram';
+  } else if (device !== undefined) {
+    bodyDecoder = 'vmdesc';
+  } else {
+    bodyDecoder = 'opaque';
+  }
+  const record: SectionRecord = {
+    kind: 'section',
+    type: sectionType,
+    sectionId,
+    idstr: info.idstr,
+    instanceId: info.instanceId,
+    versionId: info.versionId,
+    start: at,
+    bodyStart,
+    bodyEnd: undefined,
+    end: undefined,
+    bodyDecoder,
+    node,
+  };
+  if (isRam) {
+    if (info.versionId !== 4) {
+      throw new DecodeError('UNSUPPORTED_VERSION', at + 1, path, `RAM section version ${info.versionId} (only version 4 exists since before QEMU 5.2)`, '4', `${info.versionId}`);
+    }
+    await decodeRamBody(cur, ram, path, children);
+  } else if (device !== undefined) {
+    if (device.version !== undefined && device.version !== info.versionId) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'SECTION_VERSION_DIFFERS',
+        offset: at + 1 + 4 + 1 + info.idstr.length + 4,
+        message: `section '${info.idstr}' says version ${info.versionId} in its header but ${device.version} in the vmdesc: the header was changed after saving, or the vmdesc belongs to another stream`,
+      });
+    }
+    await decodeVmsdBody({ cur, diagnostics }, device, path, children);
+  } else {
+    const footerAt = await findFooter(cur, sectionId, `section '${info.idstr}'`);
+    node.note = 'opaque: no vmdesc entry describes this body; its end was found by scanning for the footer (heuristic)';
+    children.push({ kind: 'opaque', name: 'body', path: [...path, 'body'], start: bodyStart, end: footerAt, value: { offset: bodyStart, length: footerAt - bodyStart } });
+    cur.seek(footerAt);
+  }
+  record.bodyEnd = cur.pos;
+  await readFooter(cur, sectionId, info, path, children);
+  record.end = cur.pos;
+  node.end = cur.pos;
+  return record;
+}
+
+async function readFooter(cur: Cursor, sectionId: number, info: KnownSection, path: readonly string[], children: DecodedNode[]): Promise<void> {
+  const at = cur.pos;
+  cur.path = [...path, 'footer'];
+  await cur.need(1, 'section footer');
+  const marker = cur.u8();
+  if (marker !== QEMU_VM_SECTION_FOOTER) {
+    const hint = marker === 0x05 ? ' (a subsection the vmdesc does not list follows the body)' : '';
+    throw new DecodeError('SECTION_FOOTER_MISMATCH', at, cur.path, `Missing section footer for ${info.idstr}${hint}`, '0x7e (QEMU_VM_SECTION_FOOTER)', `0x${marker.toString(16).padStart(2, '0')}`);
+  }
+  const id = await cur.readU32('footer section id');
+  if (id !== sectionId) {
+    throw new DecodeError('SECTION_FOOTER_MISMATCH', at + 1, cur.path, `Mismatched section id in footer for ${info.idstr} - read 0x${id.toString(16)} expected 0x${sectionId.toString(16)}`, `${sectionId}`, `${id}`);
+  }
+  children.push({ kind: 'footer', name: 'footer', path: cur.path, start: at, end: cur.pos, value: id });
+}
+
+/**
+ * vmdesc `devices` lists the FULL sections in stream order; match by (idstr, instance) in
+ * order, and fall back to the entry at the same position when a header was damaged.
+ */
+class DeviceMatcher {
+  private readonly used: boolean[];
+  private next = 0;
+
+  constructor(
+    private readonly devices: readonly VmdescDevice[],
+    private readonly diagnostics: Diagnostic[],
+  ) {
+    this.used = devices.map(() => false);
+  }
+
+  take(info: KnownSection, at: number): VmdescDevice | undefined {
+    if (this.devices.length === 0) return undefined;
+    for (let i = this.next; i < this.devices.length; i++) {
+      const d = this.devices[i] as VmdescDevice;
+      if (!this.used[i] && d.name === info.idstr && d.instance_id === info.instanceId) {
+        this.used[i] = true;
+        this.next = i + 1;
+        return d;
+      }
+    }
+    for (let i = 0; i < this.next; i++) {
+      const d = this.devices[i] as VmdescDevice;
+      if (!this.used[i] && d.name === info.idstr && d.instance_id === info.instanceId) {
+        this.used[i] = true;
+        return d;
+      }
+    }
+    const positional = this.devices[this.next];
+    if (positional !== undefined && !this.used[this.next]) {
+      this.used[this.next] = true;
+      this.next++;
+      this.diagnostics.push({
+        severity: 'warning',
+        code: 'SECTION_NOT_IN_VMDESC',
+        offset: at,
+        message: `section '${info.idstr}' instance ${info.instanceId} is not in the vmdesc; decoded with the entry at the same position, '${positional.name}' instance ${positional.instance_id} (the header looks damaged)`,
+      });
+      return positional;
+    }
+    this.diagnostics.push({ severity: 'warning', code: 'SECTION_NOT_IN_VMDESC', offset: at, message: `section '${info.idstr}' instance ${info.instanceId} is not in the vmdesc; its body is opaque` });
+    return undefined;
+  }
+
+  reportUnused(at: number): void {
+    this.devices.forEach((d, i) => {
+      if (!this.used[i]) {
+        this.diagnostics.push({ severity: 'warning', code: 'VMDESC_DEVICE_UNUSED', offset: at, message: `vmdesc describes '${d.name}' instance ${d.instance_id}, but the stream has no such section` });
+      }
+    });
+  }
+}
+
+function sectionLabel(s: SectionRecord): string {
+  return `${s.idstr}#${s.instanceId}`;
+}
+
+function describeSection(s: SectionRecord): string {
+  return `${s.type} section '${s.idstr}' (id ${s.sectionId}) at 0x${s.start.toString(16)}`;
+}
+
+function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true && !(e instanceof DecodeError);
+}
+
+function toDecodeError(e: unknown, offset: number, path: readonly string[]): DecodeError {
+  if (e instanceof DecodeError) return e;
+  if (e instanceof RangeError) {
+    return new DecodeError('LIMIT_EXCEEDED', offset, path, `input exceeds a platform limit: ${e.message}`);
+  }
+  // A bug in migscope, not bad input: still a value with an offset, never a crash.
+  return new DecodeError('INTERNAL_ERROR', offset, path, `internal error: ${e instanceof Error ? e.message : String(e)}`);
+}

@@ -1,0 +1,228 @@
+/**
+ * Decodes a VMState body with the stream's own vmdesc as the schema (migration/vmstate.c
+ * vmstate_save_state_v): fields in order, no tags or padding, each element `size` bytes
+ * (`array_len` elements for compressed arrays), nested structs recursively, then the vmsd's
+ * subsections as `0x05 name be32-version body`. Every value gets its path and byte range.
+ */
+import type { Cursor } from '../bytes/cursor.ts';
+import { DecodeError, type Diagnostic } from '../errors.ts';
+import type { DecodedNode, NodeValue, VmdescField, VmdescVmsd } from '../model.ts';
+import { QEMU_VM_SUBSECTION, VMS_MARKER_PTR_VALID, VMS_NULLPTR_MARKER } from '../stream/constants.ts';
+import { nestedVmsd, VMDESC_MAX_DEPTH } from './description.ts';
+import { readerFor } from './field-readers.ts';
+
+export interface BodyContext {
+  readonly cur: Cursor;
+  readonly diagnostics: Diagnostic[];
+}
+
+export async function decodeVmsdBody(
+  ctx: BodyContext,
+  vmsd: VmdescVmsd,
+  path: readonly string[],
+  into: DecodedNode[],
+  depth = 0,
+): Promise<void> {
+  if (depth > VMDESC_MAX_DEPTH) {
+    throw new DecodeError('LIMIT_EXCEEDED', ctx.cur.pos, path, `vmdesc nests deeper than ${VMDESC_MAX_DEPTH} levels`);
+  }
+  const labels = elementLabels(vmsd.fields);
+  let k = 0;
+  for (const field of vmsd.fields) {
+    const count = field.array_len ?? 1;
+    for (let i = 0; i < count; i++) {
+      const label = labels[k] ?? field.name;
+      const name = field.array_len !== undefined ? `${label}[${i}]` : label;
+      await decodeElement(ctx, field, name, [...path, name], into, depth);
+    }
+    k++;
+  }
+  for (const sub of vmsd.subsections ?? []) {
+    await decodeSubsection(ctx, sub, path, into, depth);
+  }
+}
+
+/**
+ * Labels for the entries of one vmsd: a name that stands for several entries (11.1 writes
+ * non-compressible arrays as repeated entries without `index`) gets `[n]` by occurrence.
+ */
+function elementLabels(fields: readonly VmdescField[]): string[] {
+  const total = new Map<string, number>();
+  for (const f of fields) total.set(f.name, (total.get(f.name) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return fields.map((f) => {
+    const n = seen.get(f.name) ?? 0;
+    seen.set(f.name, n + 1);
+    if (f.index !== undefined) return `${f.name}[${f.index}]`;
+    return (total.get(f.name) ?? 0) > 1 ? `${f.name}[${n}]` : f.name;
+  });
+}
+
+async function decodeElement(
+  ctx: BodyContext,
+  field: VmdescField,
+  name: string,
+  path: readonly string[],
+  into: DecodedNode[],
+  depth: number,
+): Promise<void> {
+  const cur = ctx.cur;
+  cur.path = path;
+  const start = cur.pos;
+  const nested = nestedVmsd(field);
+  if (nested !== undefined) {
+    const children: DecodedNode[] = [];
+    const node: DecodedNode = { kind: 'struct', name, path, start, end: undefined, type: field.type, field: field.name, children };
+    into.push(node);
+    await decodeVmsdBody(ctx, nested, path, children, depth + 1);
+    const used = cur.pos - start;
+    if (used !== field.size) {
+      throw new DecodeError(
+        'VMSD_FIELD_MISMATCH',
+        start,
+        path,
+        `${field.type} '${field.name}' used ${used} bytes where the vmdesc says ${field.size}`,
+        `${field.size} bytes`,
+        `${used} bytes`,
+      );
+    }
+    node.end = cur.pos;
+    return;
+  }
+  const node: DecodedNode = { kind: 'field', name, path, start, end: undefined, type: field.type, field: field.name };
+  into.push(node);
+  node.value = await readLeaf(ctx, field, path);
+  node.end = cur.pos;
+}
+
+async function readLeaf(ctx: BodyContext, field: VmdescField, path: readonly string[]): Promise<NodeValue> {
+  const cur = ctx.cur;
+  const size = field.size;
+  const what = `${field.type} field '${field.name}'`;
+  const reader = readerFor(field.type, size);
+  switch (reader.kind) {
+    case 'int': {
+      await cur.need(size, what);
+      return readInt(cur, size, reader.signed);
+    }
+    case 'bool': {
+      await cur.need(1, what);
+      return cur.u8() !== 0;
+    }
+    case 'capability': {
+      const at = cur.pos;
+      const text = await cur.readCountedString(what);
+      if (1 + text.length !== size && size !== 0) {
+        ctx.diagnostics.push({
+          severity: 'warning',
+          code: 'VMDESC_SIZE_DIFFERS',
+          offset: at,
+          message: `capability '${text}' is ${1 + text.length} bytes, vmdesc says ${size}`,
+        });
+      }
+      return text;
+    }
+    case 'marker': {
+      const at = cur.pos;
+      await cur.need(1, what);
+      const b = cur.u8();
+      if (b === VMS_NULLPTR_MARKER) return 'NULL';
+      if (b === VMS_MARKER_PTR_VALID && field.type === 'ptr-marker') return 'present';
+      throw new DecodeError(
+        'VMSD_FIELD_MISMATCH',
+        at,
+        path,
+        `${field.type} marker byte is 0x${b.toString(16)}`,
+        field.type === 'ptr-marker' ? '0x30 or 0x31' : '0x30',
+        `0x${b.toString(16).padStart(2, '0')}`,
+      );
+    }
+    case 'gbytearray': {
+      const at = cur.pos;
+      const len = await cur.readU32(`${what} length`);
+      if (4 + len !== size) {
+        throw new DecodeError('VMSD_FIELD_MISMATCH', at, path, `GByteArray length ${len} disagrees with vmdesc size ${size}`, `${size - 4}`, `${len}`);
+      }
+      return skipOpaque(cur, len, what, at + 4);
+    }
+    case 'opaque': {
+      const at = cur.pos;
+      return skipOpaque(cur, size, what, at);
+    }
+  }
+}
+
+function skipOpaque(cur: Cursor, size: number, what: string, at: number): NodeValue {
+  // Opaque payloads are never copied: the view reads them lazily by range.
+  if (at + size > cur.size) {
+    throw new DecodeError('UNEXPECTED_EOF', at, cur.path, `stream ends inside ${what}`, `${size} bytes`, `${cur.size - at} bytes`);
+  }
+  cur.seek(at + size);
+  return { offset: at, length: size };
+}
+
+function readInt(cur: Cursor, size: number, signed: boolean): NodeValue {
+  switch (size) {
+    case 1: {
+      const v = cur.u8();
+      return signed && v > 0x7f ? v - 0x100 : v;
+    }
+    case 2: {
+      const v = cur.u16be();
+      return signed && v > 0x7fff ? v - 0x10000 : v;
+    }
+    case 4: {
+      const v = cur.u32be();
+      return signed ? v | 0 : v;
+    }
+    default: {
+      const v = cur.u64be();
+      return signed ? BigInt.asIntN(64, v) : v;
+    }
+  }
+}
+
+async function decodeSubsection(
+  ctx: BodyContext,
+  sub: VmdescVmsd,
+  parentPath: readonly string[],
+  into: DecodedNode[],
+  depth: number,
+): Promise<void> {
+  const cur = ctx.cur;
+  const name = sub.vmsd_name ?? '?';
+  const path = [...parentPath, name];
+  cur.path = path;
+  const start = cur.pos;
+  await cur.need(1, `subsection '${name}'`);
+  const marker = cur.u8();
+  if (marker !== QEMU_VM_SUBSECTION) {
+    throw new DecodeError(
+      'SUBSECTION_NOT_FOUND',
+      start,
+      path,
+      `vmdesc lists subsection '${name}' here, but the byte is not a subsection marker`,
+      '0x05 (QEMU_VM_SUBSECTION)',
+      `0x${marker.toString(16).padStart(2, '0')}`,
+    );
+  }
+  const nameAt = cur.pos;
+  const got = await cur.readCountedString('subsection name');
+  if (got !== name) {
+    throw new DecodeError('SUBSECTION_NOT_FOUND', nameAt, path, `subsection name differs from the vmdesc`, `'${name}'`, `'${got}'`);
+  }
+  const version = await cur.readU32(`subsection '${name}' version`);
+  if (sub.version !== undefined && version !== sub.version) {
+    ctx.diagnostics.push({
+      severity: 'warning',
+      code: 'SUBSECTION_VERSION_DIFFERS',
+      offset: cur.pos - 4,
+      message: `subsection '${name}' has version ${version} on the wire, ${sub.version} in the vmdesc`,
+    });
+  }
+  const children: DecodedNode[] = [];
+  const node: DecodedNode = { kind: 'subsection', name, path, start, end: undefined, value: version, children };
+  into.push(node);
+  await decodeVmsdBody(ctx, sub, path, children, depth + 1);
+  node.end = cur.pos;
+}
