@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { bytesSource, chunkedSource, decodeStream } from './index.ts';
+import { analyzeDesc, analyzeState } from './views/analyze-view.ts';
+import { summarizeStream } from './views/stream-summary.ts';
+import { expectGolden } from './test-support/golden.ts';
+import { readGunzipped, readJsonGz, streamFixtures } from './test-support/fixtures.ts';
+import { readFileSync } from 'node:fs';
+
+const fixtures = streamFixtures();
+
+describe('every real stream decodes completely and matches its golden', () => {
+  it('has the real fixtures (5.2, 7.2, 11.1, aarch64, shapes)', () => {
+    expect(fixtures.length).toBe(21 + 6 + 7);
+  });
+  for (const f of fixtures) {
+    it(f.id, async () => {
+      const bytes = readGunzipped(f.path);
+      const r = await decodeStream(bytesSource(bytes, f.id));
+      expect(r.error).toBeUndefined();
+      expect(r.complete).toBe(true);
+      const full = r.sections.filter((s) => s.type === 'FULL');
+      if (r.vmdesc !== undefined) {
+        // vmdesc lists exactly the FULL sections, in stream order (stream-format.md §6).
+        expect(full.map((s) => `${s.idstr}#${s.instanceId}`)).toEqual(r.vmdesc.json.devices.map((d) => `${d.name}#${d.instance_id}`));
+        expect(full.every((s) => s.bodyDecoder === 'vmdesc')).toBe(true);
+      }
+      expectGolden(f.golden, summarizeStream(r));
+    });
+  }
+});
+
+describe('analyze-migration.py equivalence (--format analyze|desc)', () => {
+  for (const f of fixtures.filter((x) => x.oracleState !== undefined)) {
+    it(f.id, async () => {
+      const bytes = readGunzipped(f.path);
+      const source = bytesSource(bytes, f.id);
+      const r = await decodeStream(source);
+      expect(JSON.parse(JSON.stringify(await analyzeState(r, source)))).toEqual(readJsonGz(f.oracleState as string));
+      expect(analyzeDesc(r)).toEqual(readJsonGz(f.oracleDesc as string));
+    });
+  }
+});
+
+describe('facts checked by hand against stream-format.md §18', () => {
+  const table: Record<string, [zero: number, normal: number, xbzrle: number, full: number]> = {
+    '5.2/pc-i440fx-5.2-default': [20421, 272, 0, 35],
+    '7.2/pc-i440fx-7.2-minimal': [16403, 111, 0, 30],
+    '7.2/pc-q35-7.2-virtio': [16289, 292, 0, 36],
+    '11.1/pc-q35-11.1-minimal': [16399, 119, 0, 29],
+    'shapes/11.1/pc-q35-11.1-xbzrle-dirtyloop': [65536, 148, 9076, 29],
+    'shapes/11.1/pc-q35-11.1-mapped-ram': [0, 115, 0, 29],
+    'aarch64/11.1/virt-11.1-virtio-pci': [65564, 70, 0, 19],
+  };
+  for (const [id, [zero, normal, xbzrle, full]] of Object.entries(table)) {
+    it(id, async () => {
+      const f = fixtures.find((x) => x.id === id);
+      expect(f).toBeDefined();
+      const r = await decodeStream(bytesSource(readGunzipped((f as { path: string }).path)));
+      expect(r.ram?.zeroPages).toBe(zero);
+      expect(r.ram?.normalPages).toBe(normal);
+      expect(r.ram?.xbzrlePages).toBe(xbzrle);
+      expect(r.sections.filter((s) => s.type === 'FULL').length).toBe(full);
+    });
+  }
+
+  it('7.2 pc-i440fx-7.2-minimal: timer at 0x9355f, its fields and footer', async () => {
+    const r = await decodeStream(bytesSource(readGunzipped(fixtures.find((x) => x.id === '7.2/pc-i440fx-7.2-minimal')!.path)));
+    const timer = r.sections.find((s) => s.idstr === 'timer')!;
+    expect(timer.start).toBe(0x9355f);
+    expect(timer.versionId).toBe(2);
+    const [ticks, unused, clock, footer] = timer.node.children!;
+    expect(ticks).toMatchObject({ name: 'cpu_ticks_offset', start: 0x93572, end: 0x9357a, type: 'int64', value: 0x1d35b2e34n });
+    expect(unused).toMatchObject({ name: 'unused', start: 0x9357a, type: 'unused_buffer', value: { offset: 0x9357a, length: 8 } });
+    expect(clock).toMatchObject({ name: 'cpu_clock_offset', value: 0xb405608cn });
+    expect(footer).toMatchObject({ kind: 'footer', start: 0x9358a, end: 0x9358f, value: 0 });
+    expect(r.configuration?.machineType).toBe('pc-i440fx-7.2');
+    expect(r.vmdesc?.start).toBe(0x967b8);
+  });
+
+  it('11.1 pc-q35-11.1-minimal: SWITCHOVER_START before RAM END, apic first, fw_cfg subsections', async () => {
+    const r = await decodeStream(bytesSource(readGunzipped(fixtures.find((x) => x.id === '11.1/pc-q35-11.1-minimal')!.path)));
+    expect(r.commands.map((c) => [c.name, c.start])).toEqual([['SWITCHOVER_START', 0x9b580]]);
+    const full = r.sections.filter((s) => s.type === 'FULL');
+    expect(full[0]?.idstr).toBe('apic');
+    const fwcfg = full.find((s) => s.idstr === 'fw_cfg')!;
+    expect(fwcfg.start).toBe(0x9bed6);
+    const subs = fwcfg.node.children!.filter((c) => c.kind === 'subsection');
+    expect(subs.map((s) => [s.name, s.start, s.value])).toEqual([
+      ['fw_cfg/dma', 0x9bef0, 0],
+      ['fw_cfg/acpi_mr', 0x9bf08, 1],
+    ]);
+  });
+
+  it('aarch64 streams carry target-page-bits 12; mapped-ram lists its capability', async () => {
+    const arm = await decodeStream(bytesSource(readGunzipped(fixtures.find((x) => x.id === 'aarch64/11.1/virt-11.1-minimal')!.path)));
+    expect(arm.configuration?.targetPageBits).toBe(12);
+    const mr = await decodeStream(bytesSource(readGunzipped(fixtures.find((x) => x.id === 'shapes/11.1/pc-q35-11.1-mapped-ram')!.path)));
+    expect(mr.configuration?.capabilities).toEqual(['mapped-ram']);
+    expect(mr.ram?.blocks[0]?.mappedRam).toMatchObject({ version: 1, pageSize: 4096, bitmapOffset: 0x8b, pagesOffset: 0x100000, pagesSet: expect.any(Number) });
+  });
+
+  it('suppress-vmdesc: every section found by its footer, bodies opaque, said why', async () => {
+    const r = await decodeStream(bytesSource(readGunzipped(fixtures.find((x) => x.id === 'shapes/11.1/pc-q35-11.1-suppress-vmdesc')!.path)));
+    expect(r.complete).toBe(true);
+    expect(r.vmdesc).toBeUndefined();
+    expect(r.sections.filter((s) => s.type === 'FULL' && s.bodyDecoder === 'opaque').length).toBe(29);
+    expect(r.diagnostics.map((d) => d.code)).toContain('NO_VMDESC');
+  });
+
+  it('a borrowed vmdesc decodes the suppress-vmdesc stream field by field', async () => {
+    const donor = await decodeStream(bytesSource(readGunzipped(fixtures.find((x) => x.id === 'shapes/11.1/pc-q35-11.1-xbzrle')!.path)));
+    const r = await decodeStream(bytesSource(readGunzipped(fixtures.find((x) => x.id === 'shapes/11.1/pc-q35-11.1-suppress-vmdesc')!.path)), { vmdesc: donor.vmdesc!.json });
+    expect(r.error).toBeUndefined();
+    expect(r.sections.filter((s) => s.type === 'FULL').every((s) => s.bodyDecoder === 'vmdesc')).toBe(true);
+  });
+});
+
+describe('the same result whatever the chunking', () => {
+  const ids = ['5.2/pc-q35-5.2-minimal', '11.1/pc-i440fx-11.1-virtio', 'shapes/11.1/pc-q35-11.1-suppress-vmdesc'];
+  for (const id of ids) {
+    it(id, async () => {
+      const bytes = readGunzipped(fixtures.find((x) => x.id === id)!.path);
+      const want = summarizeStream(await decodeStream(bytesSource(bytes, id)));
+      for (const window of [1, 2, 3, 5, 8, 13, 4103]) {
+        const got = summarizeStream(await decodeStream(bytesSource(bytes, id), { window }));
+        expect(got, `window ${window}`).toEqual(want);
+      }
+      const odd = summarizeStream(await decodeStream(chunkedSource(bytesSource(bytes, id), 7), { window: 65_537 }));
+      expect(odd).toEqual(want);
+    }, 120_000);
+  }
+});
+
+describe('gzip is opened by content', () => {
+  it('a .gz file decodes to the same stream as its gunzipped bytes', async () => {
+    const f = fixtures.find((x) => x.id === '7.2/pc-q35-7.2-minimal')!;
+    const gz = await decodeStream(bytesSource(new Uint8Array(readFileSync(f.path)), 'x.gz'));
+    const raw = await decodeStream(bytesSource(readGunzipped(f.path), 'x'));
+    expect(gz.source.container).toBe('gzip');
+    expect(raw.source.container).toBe('raw');
+    expect(summarizeStream(gz).records).toEqual(summarizeStream(raw).records);
+  });
+
+  it('damaged gzip is BAD_COMPRESSION, not a crash', async () => {
+    const gz = new Uint8Array(readFileSync(fixtures[0]!.path)).slice(0, 5000);
+    gz.fill(0x55, 100, 200);
+    const r = await decodeStream(bytesSource(gz, 'bad.gz'));
+    expect(r.error?.code).toBe('BAD_COMPRESSION');
+  });
+});

@@ -1,0 +1,84 @@
+/** Paths of the real fixtures copied from shared/fixtures (see fixtures/README.md). */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const FIXTURES = join(ROOT, 'fixtures');
+
+export interface StreamFixture {
+  /** e.g. "7.2/pc-i440fx-7.2-minimal" or "shapes/11.1/pc-q35-11.1-xbzrle" */
+  readonly id: string;
+  readonly path: string;
+  readonly golden: string;
+  /** analyze-migration.py outputs, where they exist */
+  readonly oracleState?: string;
+  readonly oracleDesc?: string;
+}
+
+export function streamFixtures(): StreamFixture[] {
+  const out: StreamFixture[] = [];
+  for (const ver of readdirSync(join(FIXTURES, 'streams')).sort()) {
+    for (const f of readdirSync(join(FIXTURES, 'streams', ver)).sort()) {
+      if (!f.endsWith('.mig.gz')) continue;
+      const base = f.slice(0, -'.mig.gz'.length);
+      out.push({
+        id: `${ver}/${base}`,
+        path: join(FIXTURES, 'streams', ver, f),
+        golden: join(FIXTURES, 'streams', ver, `${base}.golden.json`),
+        oracleState: join(FIXTURES, 'oracle', 'analyze', ver, `${base}.state.json.gz`),
+        oracleDesc: join(FIXTURES, 'oracle', 'analyze', ver, `${base}.desc.json.gz`),
+      });
+    }
+  }
+  for (const group of ['aarch64/11.1', 'shapes/11.1']) {
+    const dir = join(FIXTURES, 'streams-extra', group);
+    for (const f of readdirSync(dir).sort()) {
+      if (!f.endsWith('.mig.gz')) continue;
+      const base = f.slice(0, -'.mig.gz'.length);
+      const state = join(dir, `${base}.state.json.gz`);
+      out.push({
+        id: `${group}/${base}`,
+        path: join(dir, f),
+        golden: join(dir, `${base}.golden.json`),
+        ...(existsSync(state) ? { oracleState: state, oracleDesc: join(dir, `${base}.desc.json.gz`) } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+export function readGunzipped(path: string): Uint8Array {
+  return new Uint8Array(gunzipSync(readFileSync(path)));
+}
+
+export function readJsonGz(path: string): unknown {
+  return JSON.parse(gunzipSync(readFileSync(path)).toString('utf8'));
+}
+
+export interface DerivedStream {
+  readonly file: string;
+  readonly from: string;
+  readonly recipe: string;
+  readonly patches?: readonly (readonly [number, string])[];
+  readonly sha256: string;
+}
+
+/** Rebuilds a truncated or byte-flipped stream from its recipe in derived-streams.json. */
+export function derivedStreams(): { recipe: DerivedStream; bytes: () => Uint8Array }[] {
+  const recipes = JSON.parse(readFileSync(join(FIXTURES, 'loads', 'mismatch', 'derived-streams.json'), 'utf8')) as DerivedStream[];
+  return recipes.map((recipe) => ({
+    recipe,
+    bytes: () => {
+      let b = readGunzipped(join(FIXTURES, `${recipe.from}.gz`));
+      const m = /head -c (\d+)/.exec(recipe.recipe);
+      if (m !== null) b = b.slice(0, Number(m[1]));
+      else b = b.slice();
+      for (const [off, hexText] of recipe.patches ?? []) {
+        for (let i = 0; i < hexText.length / 2; i++) b[off + i] = parseInt(hexText.slice(2 * i, 2 * i + 2), 16);
+      }
+      return b;
+    },
+  }));
+}
