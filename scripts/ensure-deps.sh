@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 stamp=node_modules/.migscope-installed
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
   echo "migscope: installing npm packages..." >&2
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
+  # npm install, not npm ci: it tolerates the optional per-platform packages a lock made
+  # on another machine may lack.
+  npm install --no-audit --no-fund >&2
   touch "$stamp"
 fi
 

@@ -1,4 +1,5 @@
 /** A ByteSource over a Node file handle: reads only what the decoder asks for. */
+import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ByteSource } from '../format/index.ts';
@@ -23,6 +24,18 @@ export async function openFileSource(path: string): Promise<ClosableSource> {
         done += bytesRead;
       }
       return done === want ? buf : buf.subarray(0, done);
+    },
+    // Synchronous pread into the cursor's own buffer: no fresh zero-filled allocation per
+    // window and no thread-pool hop. Measured on a warm 1 GiB stream: ~200 ms with 1 MiB
+    // windows, against ~250-340 ms for the async thread-pool read (npm run bench).
+    readInto: (offset, target) => {
+      let done = 0;
+      while (done < target.length) {
+        const bytesRead = readSync(handle.fd, target, done, target.length - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return Promise.resolve(done);
     },
     close: () => handle.close(),
   };

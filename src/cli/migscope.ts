@@ -8,12 +8,14 @@ type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   decode: async () => (await import('./commands/decode.ts')).decodeCommand,
+  check: async () => (await import('./commands/check.ts')).checkCommand,
 };
 
 const usage = `usage: migscope <command> [options]
 
 commands:
   decode <stream> [--format json|analyze|desc]   decode a migration stream
+  check --src A --dest B [--format static-checker|json|text] [--reverse]   compare two -dump-vmstate manifests
 `;
 
 export async function main(argv: readonly string[], io: CommandIo = nodeIo): Promise<number> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bytesSource, chunkedSource, decodeStream } from './index.ts';
+import { bytesSourceWithReadInto } from './bytes/byte-source.ts';
 import { analyzeDesc, analyzeState } from './views/analyze-view.ts';
 import { summarizeStream } from './views/stream-summary.ts';
 import { expectGolden } from './test-support/golden.ts';
@@ -127,6 +128,11 @@ describe('the same result whatever the chunking', () => {
       }
       const odd = summarizeStream(await decodeStream(chunkedSource(bytesSource(bytes, id), 7), { window: 65_537 }));
       expect(odd).toEqual(want);
+      // Reused, prefetched windows: records that straddle two windows are stitched.
+      for (const window of [1, 2, 3, 13, 4103, 65_537]) {
+        const got = summarizeStream(await decodeStream(bytesSourceWithReadInto(bytes, id), { window }));
+        expect(got, `readInto window ${window}`).toEqual(want);
+      }
     }, 120_000);
   }
 });

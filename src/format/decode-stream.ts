@@ -84,7 +84,7 @@ export async function decodeStream(file: ByteSource, opts: DecodeOptions = {}): 
 }
 
 /** Decodes a stream whose container (gzip, libvirt) was already opened with openStream. */
-export async function decodeOpened(name: string, opened: OpenedStream, opts: DecodeOptions): Promise<DecodeResult> {
+export async function decodeOpened(name: string, opened: OpenedStream, opts: DecodeOptions = {}): Promise<DecodeResult> {
   const source = opened.source;
   const diagnostics: Diagnostic[] = [];
   const rootChildren: DecodedNode[] = [];

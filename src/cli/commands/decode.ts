@@ -1,5 +1,5 @@
 /** `migscope decode <stream> [--format json|analyze|desc]` */
-import { decodeOpened, formatDecodeError, openStream, type DecodeResult, type OpenedStream } from '../../format/index.ts';
+import { decodeOpened, decodeStream, formatDecodeError, openStream, type DecodeResult, type OpenedStream } from '../../format/index.ts';
 import { analyzeDesc, analyzeState } from '../../format/views/analyze-view.ts';
 import { decodeResultToJson } from '../../format/views/model-json.ts';
 import { openFileSource } from '../file-source.ts';
@@ -37,16 +37,10 @@ export async function decodeCommand(args: readonly string[], io: CommandIo): Pro
     return usageError(io, `cannot open ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
   try {
-    let opened: OpenedStream | undefined;
-    let result: DecodeResult;
-    try {
-      opened = await openStream(source);
-      result = await decodeOpened(source.name, opened);
-    } catch (e) {
-      const { decodeStream } = await import('../../format/index.ts');
-      void e;
-      result = await decodeStream(source); // reports the container error as a value
-    }
+    // Open the container here so the analyze view can read the inflated bytes; when that
+    // fails (damaged gzip), decodeStream reports the same failure as a value.
+    const opened = await openStream(source).catch(() => undefined);
+    const result: DecodeResult = opened !== undefined ? await decodeOpened(source.name, opened) : await decodeStream(source);
     if (format === 'json') {
       io.out(`${JSON.stringify(decodeResultToJson(result), null, 2)}\n`);
     } else if (result.error === undefined) {

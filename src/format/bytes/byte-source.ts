@@ -9,6 +9,11 @@ export interface ByteSource {
   readonly size: number;
   /** Returns up to `length` bytes at `offset` (fewer only at the end of the source). */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional fast path: fills `target` from `offset` and returns the count. Lets the cursor
+   * reuse its window buffers instead of allocating (and zero-filling) one per read.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
 }
 
 export function bytesSource(bytes: Uint8Array, name = 'memory'): ByteSource {
@@ -72,6 +77,19 @@ export function chunkedSource(inner: ByteSource, chunk: number): ByteSource {
         done += part.length;
       }
       return done === want ? out : out.subarray(0, done);
+    },
+  };
+}
+
+/** A source that fills caller-owned buffers, like the CLI's file source (tests use it). */
+export function bytesSourceWithReadInto(bytes: Uint8Array, name = 'memory'): ByteSource {
+  const base = bytesSource(bytes, name);
+  return {
+    ...base,
+    readInto: (offset, target) => {
+      const part = bytes.subarray(offset, Math.min(bytes.length, offset + target.length));
+      target.set(part);
+      return Promise.resolve(part.length);
     },
   };
 }

@@ -1,0 +1,195 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import type { CommandIo } from '../io.ts';
+import { main } from '../migscope.ts';
+import { checkCommand, parseCheckArgs } from './check.ts';
+
+const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+
+async function run(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CommandIo = {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  };
+  const code = await checkCommand(args, io);
+  return { code, out, err };
+}
+
+function readOracle(path: string): { exitCode: number; stdout: string } {
+  const text = readFileSync(path, 'utf8');
+  const newline = text.indexOf('\n');
+  return { exitCode: Number(/^exit_code=(\d+)/.exec(text)?.[1]), stdout: text.slice(newline + 1) };
+}
+
+const manifest = (version: string, machine: string) => `${FIXTURES}versions/${version}/vmstate-${machine}.json.gz`;
+
+describe('migscope check --format static-checker', () => {
+  const oracleFiles = readdirSync(FIXTURES + 'oracle/static').filter((f) => f.endsWith('.txt'));
+
+  it.each(oracleFiles)('prints exactly what the script printed for %s and exits with its code', async (name) => {
+    const [machine = '', src = '', dest = ''] = name.replace(/\.txt$/, '').split('__');
+    const oracle = readOracle(`${FIXTURES}oracle/static/${name}`);
+    const result = await run(['--src', manifest(src, machine), '--dest', manifest(dest, machine), '--format', 'static-checker']);
+    expect(result.err).toBe('');
+    expect(result.out).toBe(oracle.stdout);
+    expect(result.code).toBe(oracle.exitCode);
+  });
+
+  it('supports --reverse, -s/-d and --opt=value like the script', async () => {
+    const oracle = readOracle(`${FIXTURES}upstream-testdata/static-checker__dump1__dump2--reverse.txt`);
+    const result = await run([
+      '-s',
+      `${FIXTURES}upstream-testdata/dump1.json`,
+      `--dest=${FIXTURES}upstream-testdata/dump2.json`,
+      '--format=static-checker',
+      '--reverse',
+    ]);
+    expect(result).toEqual({ code: oracle.exitCode, out: oracle.stdout, err: '' });
+  });
+
+  it('is reachable through the migscope entry point', async () => {
+    let out = '';
+    const code = await main(
+      ['check', '--src', `${FIXTURES}upstream-testdata/dump1.json`, '--dest', `${FIXTURES}upstream-testdata/dump2.json`, '--format', 'static-checker'],
+      { out: (t) => (out += t), err: () => undefined },
+    );
+    expect(code).toBe(13);
+    expect(out).toBe(readOracle(`${FIXTURES}upstream-testdata/static-checker__dump1__dump2.txt`).stdout);
+  });
+
+  it('selects the 10.1 rename table with --script-version', async () => {
+    const args = ['--src', manifest('5.2', 'pc-q35-5.2'), '--dest', manifest('11.1', 'pc-q35-5.2'), '--format', 'static-checker'];
+    const old = await run(args);
+    const now = await run([...args, '--script-version', '10.1']);
+    expect(old.out).toContain('expected field "num_timers", got "num_timers_save"');
+    expect(now.out).not.toContain('expected field "num_timers", got "num_timers_save"');
+  });
+});
+
+describe('migscope check --format json|text', () => {
+  const dump1 = `${FIXTURES}upstream-testdata/dump1.json`;
+  const dump2 = `${FIXTURES}upstream-testdata/dump2.json`;
+
+  it('gives structured findings and exits 1 when there are problems', async () => {
+    const result = await run(['--src', dump1, '--dest', dump2, '--format', 'json']);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe('');
+    const report = JSON.parse(result.out) as {
+      findings: { device: string; path: string; kind: string; message: string }[];
+      problems: number;
+      notes: { kind: string }[];
+    };
+    expect(report.problems).toBe(13);
+    expect(report.findings).toHaveLength(13);
+    expect(report.findings[0]).toEqual({
+      device: 'fw_cfg',
+      path: '$.fw_cfg',
+      kind: 'section-missing',
+      message: 'Section "fw_cfg" does not exist in dest',
+    });
+    expect(report.findings.map((f) => f.kind)).toContain('subsection-missing');
+    expect(report.notes.map((n) => n.kind)).toEqual(['machine-type-mismatch']);
+  });
+
+  it('exits 0 with no findings for identical manifests, in both formats', async () => {
+    const json = await run(['--src', dump2, '--dest', dump2, '--format', 'json']);
+    // dump2 against itself still has the script's one self-inconsistency (sun-fdtwo fdc).
+    expect(JSON.parse(json.out).problems).toBe(1);
+    const same = manifest('7.2', 'pc-q35-7.2');
+    const clean = await run(['--src', same, '--dest', same, '--format', 'json']);
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.out)).toEqual({ findings: [], problems: 0, notes: [] });
+    const text = await run(['--src', same, '--dest', same]);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/0 problems\n$/);
+  });
+
+  it('prints one line per finding in text form, notes last', async () => {
+    const result = await run(['--src', dump1, '--dest', dump2, '--format', 'text']);
+    expect(result.code).toBe(1);
+    const lines = result.out.trimEnd().split('\n');
+    expect(lines[0]).toBe(`src:  ${dump1} (pc-i440fx-2.1, 10 devices)`);
+    expect(lines[2]).toBe('section-missing: Section "fw_cfg" does not exist in dest');
+    expect(lines.at(-2)).toMatch(/^note \(not counted by the script\): machine-type-mismatch: /);
+    expect(lines.at(-1)).toBe('13 problems');
+  });
+});
+
+describe('migscope check on bad input', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'migscope-check-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const write = (name: string, content: string | Uint8Array): string => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const good = `${FIXTURES}upstream-testdata/dump1.json`;
+
+  it.each([
+    ['not-json.json', 'this is not json', /: \$: unexpected "t", expected a value \(line 1, column 1\)$/],
+    ['wrong-shape.json', '{"dev": {"version_id": "2"}}', /: \$\.dev\.version_id: expected an integer, got a string$/],
+    ['deep.json', '['.repeat(100_000), /: \$\[0\]\[0\].*: nesting deeper than 256 levels/],
+    ['proto.json', '{"__proto__": {"polluted": 1}}', /: \$\.__proto__: missing key "version_id"$/],
+    ['bad.json.gz', gzipSync('{"vmschkmachine": {"Name": 1}}'), /: \$\.vmschkmachine\.Name: expected a string, got a number$/],
+    ['torn.json.gz', gzipSync('{"a": 1}').subarray(0, 12), /: \$: cannot gunzip: /],
+    ['latin1.json', new Uint8Array([0x7b, 0x22, 0xe9, 0x22, 0x7d]), /: \$: not valid UTF-8 text$/],
+  ])('%s: exit 2 with one error line naming file and JSON path', async (name, content, pattern) => {
+    const path = write(name, content);
+    for (const args of [
+      ['--src', path, '--dest', good],
+      ['--src', good, '--dest', path, '--format', 'static-checker'],
+    ]) {
+      const result = await run(args);
+      expect(result.code).toBe(2);
+      expect(result.out).toBe('');
+      expect(result.err.startsWith(`error: ${path}: `)).toBe(true);
+      expect(result.err.endsWith('\n')).toBe(true);
+      expect(result.err.trimEnd().split('\n')).toHaveLength(1);
+      expect(result.err.trimEnd()).toMatch(pattern);
+    }
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('reports a missing file', async () => {
+    const result = await run(['--src', join(dir, 'absent.json'), '--dest', good]);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/^error: .*absent\.json: \$: cannot read file: ENOENT/);
+  });
+
+  it.each([
+    [['--src', 'a'], '--src and --dest are required'],
+    [['--src', 'a', '--dest', 'b', '--format', 'yaml'], '--format must be one of static-checker, json, text'],
+    [['--src', 'a', '--dest', 'b', '--bogus'], "unknown option '--bogus'"],
+    [['--src', 'a', '--dest', 'b', 'extra'], "unexpected argument 'extra'"],
+    [['--src'], '--src needs a file'],
+    [['--src', 'a', '--dest', 'b', '--reverse=yes'], '--reverse takes no value'],
+    [['--src', 'a', '--dest', 'b', '--script-version', '9'], '--script-version must be one of 8.1, 10.1'],
+  ])('usage error for %j', async (args, message) => {
+    expect(parseCheckArgs(args)).toBe(message);
+    const result = await run(args);
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0]).toBe(`error: check: ${message}`);
+  });
+
+  it('prints help', async () => {
+    const result = await run(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^usage: migscope check --src A --dest B/);
+  });
+});
