@@ -1,0 +1,198 @@
+/**
+ * Mutation fuzzing of every entry point: real inputs (streams, manifests, query-machines,
+ * logs) are bit-flipped, truncated, given inflated lengths, spliced, zeroed and salted with
+ * invalid UTF-8, then fed to the decoders. Only typed errors are allowed; each input must
+ * finish within a second. Deterministic for a seed, so a failure is a reproducible case.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { bytesSource, decodeStream } from '../src/format/index.ts';
+import { parseQueryMachines, parseVmstateManifest, type VmstateManifest } from '../src/manifest/index.ts';
+import { runStaticChecker } from '../src/analysis/static-checker.ts';
+import { stream } from '../src/format/test-support/stream-builder.ts';
+
+export interface FuzzTarget {
+  readonly name: string;
+  readonly corpus: readonly Uint8Array[];
+  /** Runs one input; throws only on a defect (an untyped failure). */
+  run(input: Uint8Array): Promise<void>;
+}
+
+export interface FuzzFailure {
+  readonly target: string;
+  readonly iteration: number;
+  readonly mutations: readonly string[];
+  readonly error: string;
+  readonly input: Uint8Array;
+}
+
+export interface FuzzReport {
+  readonly iterations: number;
+  readonly perTarget: Readonly<Record<string, number>>;
+  readonly failures: readonly FuzzFailure[];
+  readonly slowest: { readonly target: string; readonly ms: number };
+}
+
+/** mulberry32: small, fast, and the same on every platform. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Mutator = (b: Uint8Array, rnd: () => number, other: Uint8Array) => Uint8Array;
+
+const int = (rnd: () => number, n: number): number => Math.floor(rnd() * n);
+
+export const MUTATORS: Readonly<Record<string, Mutator>> = {
+  bitflip: (b, rnd) => {
+    const out = b.slice();
+    for (let i = 0, n = 1 + int(rnd, 8); i < n && out.length > 0; i++) {
+      const at = int(rnd, out.length);
+      out[at] = (out[at] as number) ^ (1 << int(rnd, 8));
+    }
+    return out;
+  },
+  truncate: (b, rnd) => b.slice(0, int(rnd, b.length + 1)),
+  inflateLength: (b, rnd) => {
+    const out = b.slice();
+    if (out.length < 4) return out;
+    const at = int(rnd, out.length - 3);
+    const v = [0xffffffff, 0x7fffffff, 0x80000000, 0x00ffffff, 0x10000][int(rnd, 5)] as number;
+    out[at] = v >>> 24;
+    out[at + 1] = (v >>> 16) & 0xff;
+    out[at + 2] = (v >>> 8) & 0xff;
+    out[at + 3] = v & 0xff;
+    return out;
+  },
+  splice: (b, rnd, other) => {
+    const at = int(rnd, b.length + 1);
+    const from = int(rnd, other.length + 1);
+    const len = int(rnd, Math.min(4096, other.length - from) + 1);
+    const cut = int(rnd, Math.min(4096, b.length - at) + 1);
+    const out = new Uint8Array(b.length - cut + len);
+    out.set(b.subarray(0, at));
+    out.set(other.subarray(from, from + len), at);
+    out.set(b.subarray(at + cut), at + len);
+    return out;
+  },
+  zeroRun: (b, rnd) => {
+    const out = b.slice();
+    const at = int(rnd, out.length + 1);
+    out.fill(0, at, Math.min(out.length, at + 1 + int(rnd, 64)));
+    return out;
+  },
+  invalidUtf8: (b, rnd) => {
+    const junk = [[0xff], [0xc3, 0x28], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf0, 0x28, 0x8c, 0x28]][int(rnd, 5)] as number[];
+    const at = int(rnd, b.length + 1);
+    const out = new Uint8Array(b.length + junk.length);
+    out.set(b.subarray(0, at));
+    out.set(junk, at);
+    out.set(b.subarray(at), at + junk.length);
+    return out;
+  },
+};
+
+const text = new TextDecoder();
+const FIX = join(import.meta.dirname, '..', 'fixtures');
+const gz = (p: string): Uint8Array => new Uint8Array(gunzipSync(readFileSync(join(FIX, p))));
+
+/** A real stream without its RAM sections: the structure-dense part, small enough to fuzz fast. */
+async function withoutRam(path: string): Promise<Uint8Array> {
+  const bytes = gz(path);
+  const r = await decodeStream(bytesSource(bytes));
+  const firstRam = r.sections.find((s) => s.idstr === 'ram');
+  const firstFull = r.sections.find((s) => s.type === 'FULL');
+  if (firstRam === undefined || firstFull === undefined) return bytes;
+  const head = bytes.subarray(0, firstRam.start);
+  const tail = bytes.subarray(firstFull.start);
+  const out = new Uint8Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
+}
+
+export async function defaultTargets(): Promise<FuzzTarget[]> {
+  const streams = [
+    await withoutRam('streams/5.2/pc-i440fx-5.2-minimal.mig.gz'),
+    await withoutRam('streams/7.2/pc-q35-7.2-default.mig.gz'),
+    await withoutRam('streams/11.1/pc-q35-11.1-virtio.mig.gz'),
+    await withoutRam('streams-extra/aarch64/11.1/virt-11.1-virtio-mmio.mig.gz'),
+    stream().config('pc-q35-11.1').ram(1, 'pc.ram', ['page', 'zero', 'zero', 'page']).command(11).full(2, 'timer', 0, 2, { a: 1, b: 2 }).eof().vmdesc().bytes(),
+  ];
+  // Manifests are ~0.9 MB; a slice of devices keeps each parse fast and the shapes real.
+  const manifestText = text.decode(gz('versions/7.2/vmstate-pc-q35-7.2.json.gz'));
+  const smallManifest = new TextEncoder().encode(manifestText.slice(0, manifestText.indexOf('\n    "', 40_000)) + '\n}\n');
+  const manifests = [smallManifest, new Uint8Array(readFileSync(join(FIX, 'upstream-testdata', 'dump1.json')))];
+  const machines = [new Uint8Array(readFileSync(join(FIX, 'versions', '7.2', 'qmp-query-machines.json')))];
+  const dest = parseVmstateManifest(text.decode(manifests[1]), 'dump1.json');
+  const destManifest: VmstateManifest | undefined = dest.ok ? dest.value : undefined;
+  return [
+    {
+      name: 'decode',
+      corpus: streams,
+      run: async (input) => {
+        const r = await decodeStream(bytesSource(input, 'fuzz'));
+        if (r.error?.code === 'INTERNAL_ERROR') throw new Error(r.error.message);
+      },
+    },
+    {
+      name: 'manifest+check',
+      corpus: manifests,
+      run: async (input) => {
+        const m = parseVmstateManifest(text.decode(input), 'fuzz.json');
+        if (m.ok && destManifest !== undefined) {
+          runStaticChecker(m.value, destManifest);
+          runStaticChecker(destManifest, m.value);
+        }
+        await Promise.resolve();
+      },
+    },
+    {
+      name: 'query-machines',
+      corpus: machines,
+      run: async (input) => {
+        parseQueryMachines(text.decode(input), 'fuzz.json');
+        await Promise.resolve();
+      },
+    },
+  ];
+}
+
+export async function fuzz(targets: readonly FuzzTarget[], iterations: number, seed: number, timeLimitMs = 1000): Promise<FuzzReport> {
+  const rnd = prng(seed);
+  const names = Object.keys(MUTATORS);
+  const failures: FuzzFailure[] = [];
+  const perTarget: Record<string, number> = {};
+  let slowest = { target: '', ms: 0 };
+  for (let i = 0; i < iterations; i++) {
+    const target = targets[i % targets.length] as FuzzTarget;
+    let input = target.corpus[int(rnd, target.corpus.length)] as Uint8Array;
+    const other = target.corpus[int(rnd, target.corpus.length)] as Uint8Array;
+    const applied: string[] = [];
+    for (let m = 0, n = 1 + int(rnd, 3); m < n; m++) {
+      const name = names[int(rnd, names.length)] as string;
+      input = (MUTATORS[name] as Mutator)(input, rnd, other);
+      applied.push(name);
+    }
+    perTarget[target.name] = (perTarget[target.name] ?? 0) + 1;
+    const t = performance.now();
+    try {
+      await target.run(input);
+    } catch (e) {
+      failures.push({ target: target.name, iteration: i, mutations: applied, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), input });
+    }
+    const ms = performance.now() - t;
+    if (ms > slowest.ms) slowest = { target: target.name, ms };
+    if (ms > timeLimitMs) {
+      failures.push({ target: target.name, iteration: i, mutations: applied, error: `took ${ms.toFixed(0)} ms (limit ${timeLimitMs} ms)`, input });
+    }
+  }
+  return { iterations, perTarget, failures, slowest };
+}
