@@ -8,6 +8,7 @@ type Command = (args: readonly string[], io: CommandIo) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   decode: async () => (await import('./commands/decode.ts')).decodeCommand,
+  trace: async () => (await import('./commands/trace.ts')).traceCommand,
   check: async () => (await import('./commands/check.ts')).checkCommand,
 };
 
@@ -15,6 +16,7 @@ const usage = `usage: migscope <command> [options]
 
 commands:
   decode <stream> [--format json|analyze|desc]   decode a migration stream
+  trace <log> [--json]                           sections and failure point of a QEMU trace log
   check --src A --dest B [--format static-checker|json|text] [--reverse]   compare two -dump-vmstate manifests
 `;
 
