@@ -11,6 +11,7 @@ import { bytesSource, decodeStream } from '../src/format/index.ts';
 import { parseQueryMachines, parseVmstateManifest, type VmstateManifest } from '../src/manifest/index.ts';
 import { runStaticChecker } from '../src/analysis/static-checker.ts';
 import { stream } from '../src/format/test-support/stream-builder.ts';
+import { parseTraceLog } from '../src/trace/index.ts';
 
 export interface FuzzTarget {
   readonly name: string;
@@ -131,6 +132,13 @@ export async function defaultTargets(): Promise<FuzzTarget[]> {
   const smallManifest = new TextEncoder().encode(manifestText.slice(0, manifestText.indexOf('\n    "', 40_000)) + '\n}\n');
   const manifests = [smallManifest, new Uint8Array(readFileSync(join(FIX, 'upstream-testdata', 'dump1.json')))];
   const machines = [new Uint8Array(readFileSync(join(FIX, 'versions', '7.2', 'qmp-query-machines.json')))];
+  const logLines = (p: string, from: number, n: number): Uint8Array =>
+    new TextEncoder().encode(text.decode(gz(p)).split('\n').slice(from, from + n).join('\n'));
+  const logs = [
+    logLines('loads/mismatch/e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gz', 0, 400),
+    logLines('loads/mismatch/a3__11.1__11.1__pc-i440fx-11.1-minimal.log.gz', 0, 400),
+    logLines('streams/5.2/pc-q35-5.2-minimal.save-trace.log.gz', 100, 400),
+  ];
   const dest = parseVmstateManifest(text.decode(manifests[1]), 'dump1.json');
   const destManifest: VmstateManifest | undefined = dest.ok ? dest.value : undefined;
   return [
@@ -151,6 +159,14 @@ export async function defaultTargets(): Promise<FuzzTarget[]> {
           runStaticChecker(m.value, destManifest);
           runStaticChecker(destManifest, m.value);
         }
+        await Promise.resolve();
+      },
+    },
+    {
+      name: 'trace',
+      corpus: logs,
+      run: async (input) => {
+        parseTraceLog(text.decode(input));
         await Promise.resolve();
       },
     },
