@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeBenchStream } from './bench-stream.ts';
+import { benchInBrowser } from './bench-browser.ts';
 
 const dir = join(process.cwd(), 'bench-data');
 mkdirSync(dir, { recursive: true });
@@ -44,4 +45,9 @@ for (const gib of sizes) {
       `peak RSS ${peak.toFixed(0)} MiB (whole node process); ` +
       `analyze-migration.py reference ≈ ${(800 * (size / GiB)).toFixed(0)} ms → ${((800 * (size / GiB)) / best.ms).toFixed(1)}× faster`,
   );
+  if (process.env['BENCH_BROWSER'] !== '0') {
+    const b = await benchInBrowser(file);
+    if (b.error !== null) throw new Error(`browser decode failed: ${b.error}`);
+    console.log(`browser ${gib} GiB (Chromium, Web Worker, Blob slices): ${b.ms.toFixed(0)} ms = ${(size / 1e6 / (b.ms / 1000)).toFixed(0)} MB/s; peak JS heap ${b.peakHeapMiB.toFixed(0)} MiB`);
+  }
 }

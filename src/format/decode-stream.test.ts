@@ -69,7 +69,15 @@ describe('facts checked by hand against stream-format.md §18', () => {
     const timer = r.sections.find((s) => s.idstr === 'timer')!;
     expect(timer.start).toBe(0x9355f);
     expect(timer.versionId).toBe(2);
-    const [ticks, unused, clock, footer] = timer.node.children!;
+    const [header, ticks, unused, clock, footer] = timer.node.children!;
+    expect(header).toMatchObject({ kind: 'header', start: 0x9355f, end: 0x93572 });
+    expect(header?.children?.map((c) => [c.name, c.value])).toEqual([
+      ['section_type', 4],
+      ['section_id', 0],
+      ['idstr', 'timer'],
+      ['instance_id', 0],
+      ['version_id', 2],
+    ]);
     expect(ticks).toMatchObject({ name: 'cpu_ticks_offset', start: 0x93572, end: 0x9357a, type: 'int64', value: 0x1d35b2e34n });
     expect(unused).toMatchObject({ name: 'unused', start: 0x9357a, type: 'unused_buffer', value: { offset: 0x9357a, length: 8 } });
     expect(clock).toMatchObject({ name: 'cpu_clock_offset', value: 0xb405608cn });

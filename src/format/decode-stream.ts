@@ -5,7 +5,7 @@
  * before it stays in the result.
  */
 import type { ByteSource } from './bytes/byte-source.ts';
-import { Cursor, DEFAULT_WINDOW } from './bytes/cursor.ts';
+import { Cursor } from './bytes/cursor.ts';
 import { openStream, type OpenedStream } from './container.ts';
 import { DecodeError, type Diagnostic } from './errors.ts';
 import type {
@@ -107,7 +107,7 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
     diagnostics,
     complete: false,
   };
-  const cur = new Cursor(source, opts.window ?? DEFAULT_WINDOW);
+  const cur = new Cursor(source, opts.window);
   const report = (): void => {
     opts.onProgress?.({ bytesRead: cur.pos, bytesTotal: source.size, sections: sections.length });
     if (opts.signal?.aborted === true) throw opts.signal.reason ?? new Error('aborted');
@@ -215,9 +215,12 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
           `0x${type.toString(16).padStart(2, '0')}`,
         );
       }
-      const section = await decodeSection(cur, type, at, known, devices, ram, diagnostics, rootChildren);
-      sections.push(section);
-      records.push(section);
+      // The record is listed as soon as its header is read, so a section that decoding
+      // stopped inside is still in `sections`, with `end` undefined.
+      await decodeSection(cur, type, at, known, devices, ram, diagnostics, rootChildren, (section) => {
+        sections.push(section);
+        records.push(section);
+      });
       report();
     }
 
@@ -278,6 +281,7 @@ async function decodeSection(
   ram: RamState,
   diagnostics: Diagnostic[],
   rootChildren: DecodedNode[],
+  announce: (section: SectionRecord) => void,
 ): Promise<SectionRecord> {
   const sectionType = (['', 'START', 'PART', 'END', 'FULL'] as const)[type] as SectionType;
   const sectionId = await cur.readU32('section id');
@@ -299,7 +303,7 @@ async function decodeSection(
   const path = type === QEMU_VM_SECTION_FULL || type === QEMU_VM_SECTION_START ? [label] : [`${label} ${sectionType}`];
   cur.path = path;
   const bodyStart = cur.pos;
-  const children: DecodedNode[] = [];
+  const children: DecodedNode[] = [sectionHeaderNode(type, at, bodyStart, sectionId, info, path)];
   const node: DecodedNode = { kind: 'section', name: `${sectionType} ${info.idstr}`, path, start: at, end: undefined, value: sectionId, children };
   rootChildren.push(node);
   const isRam = info.idstr === 'ram' && info.instanceId === 0;
@@ -326,6 +330,7 @@ async function decodeSection(
     bodyDecoder,
     node,
   };
+  announce(record);
   if (isRam) {
     if (info.versionId !== 4) {
       throw new DecodeError('UNSUPPORTED_VERSION', at + 1, path, `RAM section version ${info.versionId} (only version 4 exists since before QEMU 5.2)`, '4', `${info.versionId}`);
@@ -352,6 +357,18 @@ async function decodeSection(
   record.end = cur.pos;
   node.end = cur.pos;
   return record;
+}
+
+/** The header bytes as nodes, so a click on them selects what they are. */
+function sectionHeaderNode(type: number, at: number, bodyStart: number, sectionId: number, info: KnownSection, path: readonly string[]): DecodedNode {
+  const hp = [...path, 'header'];
+  const f = (name: string, start: number, end: number, t: string, value: number | string): DecodedNode => ({ kind: 'field', name, path: [...hp, name], start, end, type: t, value });
+  const kids = [f('section_type', at, at + 1, 'uint8', type), f('section_id', at + 1, at + 5, 'uint32', sectionId)];
+  if (type === QEMU_VM_SECTION_START || type === QEMU_VM_SECTION_FULL) {
+    const idEnd = at + 5 + 1 + (bodyStart - at - 5 - 1 - 8);
+    kids.push(f('idstr', at + 5, idEnd, 'counted string', info.idstr), f('instance_id', idEnd, idEnd + 4, 'uint32', info.instanceId), f('version_id', idEnd + 4, idEnd + 8, 'uint32', info.versionId));
+  }
+  return { kind: 'header', name: 'header', path: hp, start: at, end: bodyStart, children: kids };
 }
 
 async function readFooter(cur: Cursor, sectionId: number, info: KnownSection, path: readonly string[], children: DecodedNode[]): Promise<void> {

@@ -14,6 +14,8 @@ export interface ByteSource {
    * reuse its window buffers instead of allocating (and zero-filling) one per read.
    */
   readInto?(offset: number, target: Uint8Array): Promise<number>;
+  /** The window size this source reads best in (Blob reads have a high fixed cost). */
+  readonly preferredWindow?: number;
 }
 
 export function bytesSource(bytes: Uint8Array, name = 'memory'): ByteSource {
@@ -37,6 +39,8 @@ export function blobSource(blob: BlobLike, name = 'blob'): ByteSource {
   return {
     name,
     size: blob.size,
+    // Measured in headless Chromium on a 1 GiB file: 1 MiB windows 4.7 s, 16 MiB 2.0 s.
+    preferredWindow: 16 * 1024 * 1024,
     read: async (offset, length) => {
       const start = Math.max(0, Math.min(offset, blob.size));
       const end = Math.min(blob.size, start + length);

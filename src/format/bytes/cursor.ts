@@ -9,8 +9,8 @@ import { DecodeError } from '../errors.ts';
 
 /** 1 MiB: larger windows fall out of the CPU caches and decode slower (npm run bench). */
 export const DEFAULT_WINDOW = 1024 * 1024;
-/** Largest record that can straddle two prefetched windows without a re-read. */
-const STITCH = 64 * 1024;
+/** Consecutive windows share this many bytes, so a record up to this size never needs a re-read. */
+const OVERLAP = 64 * 1024;
 
 export class Cursor {
   private buf: Uint8Array = new Uint8Array(0);
@@ -20,20 +20,23 @@ export class Cursor {
   /** Path of the node being decoded, for errors. */
   path: readonly string[] = [];
   /**
-   * With a source that fills buffers we own (readInto), two window buffers are used in turn:
-   * while the decoder walks one, the next window is already being read into the other, so
-   * reading and decoding overlap. Each buffer keeps STITCH bytes of headroom in front, where
-   * a record that straddles two windows is completed from the tail of the previous one.
+   * The next window is requested while the decoder walks the current one, so reading and
+   * decoding overlap (Blob reads in a browser cost milliseconds each). Windows overlap by up to
+   * OVERLAP bytes, so a record that straddles two windows is still whole in the next one. With
+   * a source that fills buffers we own (readInto), two buffers are used in turn instead of a
+   * fresh allocation per window.
    */
   private bufs: readonly [Uint8Array, Uint8Array] | undefined;
-  private current = 0;
-  private prefetch: { readonly start: number; readonly index: 0 | 1; readonly done: Promise<number> } | undefined;
+  private current: 0 | 1 = 0;
+  private prefetch: { readonly start: number; readonly index: 0 | 1; readonly data: Promise<Uint8Array> } | undefined;
+  private readonly window: number;
 
   constructor(
     readonly source: ByteSource,
-    private readonly window = DEFAULT_WINDOW,
+    window?: number,
     start = 0,
   ) {
+    this.window = window ?? source.preferredWindow ?? DEFAULT_WINDOW;
     this.bufStart = start;
   }
 
@@ -93,39 +96,38 @@ export class Cursor {
   }
 
   private async fill(pos: number, length: number, n: number): Promise<Uint8Array> {
-    const readInto = this.source.readInto;
-    if (readInto === undefined || length > this.window) return this.source.read(pos, length);
-    const bufs = (this.bufs ??= [new Uint8Array(STITCH + this.window), new Uint8Array(STITCH + this.window)]);
-    let out: Uint8Array | undefined;
-    let index: 0 | 1 = this.current === 0 ? 1 : 0;
+    if (length > this.window) return this.source.read(pos, length);
     const pf = this.prefetch;
     this.prefetch = undefined;
+    let out: Uint8Array | undefined;
+    let index: 0 | 1 = this.current === 0 ? 1 : 0;
     if (pf !== undefined) {
       // Always wait: a read still in flight must not race a later read into its buffer.
-      const got = await pf.done;
-      const tail = pf.start - pos;
-      if (tail <= STITCH && pos + n <= pf.start + got && (tail <= 0 || this.rel + tail <= this.buf.length)) {
-        const target = bufs[pf.index];
-        if (tail > 0) target.set(this.buf.subarray(this.rel, this.rel + tail), STITCH - tail);
-        out = target.subarray(STITCH - tail, STITCH + got);
+      const data = await pf.data;
+      if (pf.start <= pos && pos + n <= pf.start + data.length) {
+        out = data.subarray(pos - pf.start);
         index = pf.index;
       }
     }
-    if (out === undefined) {
-      const target = bufs[index];
-      const got = await readInto.call(this.source, pos, target.subarray(STITCH, STITCH + length));
-      out = target.subarray(STITCH, STITCH + got);
-    }
+    out ??= await this.readWindow(pos, length, index);
     this.current = index;
-    const next = pos + out.length;
-    if (next < this.source.size) {
+    const end = pos + out.length;
+    if (end < this.source.size) {
       const other: 0 | 1 = index === 0 ? 1 : 0;
-      const len = Math.min(this.window, this.source.size - next);
-      const done = readInto.call(this.source, next, bufs[other].subarray(STITCH, STITCH + len));
-      done.catch(() => undefined);
-      this.prefetch = { start: next, index: other, done };
+      const start = end - Math.min(OVERLAP, out.length >> 1);
+      const data = this.readWindow(start, Math.min(this.window, this.source.size - start), other);
+      data.catch(() => undefined);
+      this.prefetch = { start, index: other, data };
     }
     return out;
+  }
+
+  private async readWindow(pos: number, length: number, index: 0 | 1): Promise<Uint8Array> {
+    const readInto = this.source.readInto;
+    if (readInto === undefined) return this.source.read(pos, length);
+    const bufs = (this.bufs ??= [new Uint8Array(this.window), new Uint8Array(this.window)]);
+    const got = await readInto.call(this.source, pos, bufs[index].subarray(0, length));
+    return bufs[index].subarray(0, got);
   }
 
   /** Moves to an absolute offset; reads nothing. */

@@ -72,122 +72,130 @@ export async function decodeRamBody(cur: Cursor, st: RamState, path: readonly st
   const pageSize = st.summary.pageSize;
   const flagMask = pageSize - 1;
   const counts: SectionCounts = { zero: 0, normal: 0, xbzrle: 0, compressed: 0, flushes: 0 };
-  const recordsStart = cur.pos;
-  const records: DecodedNode = { kind: 'ram-records', name: 'records', path: [...path, 'records'], start: recordsStart, end: undefined };
+  // Created at the first record after the setup list, and pushed before it is complete, so a
+  // section cut short still shows the records read so far.
+  let records: DecodedNode | undefined;
   let nextReport = cur.pos + (16 << 20);
   cur.path = path;
-  for (;;) {
-    if (!cur.has(8)) await cur.need(8, 'RAM record header');
-    const at = cur.pos;
-    if (at >= nextReport) {
-      st.onBytes(at);
-      nextReport = at + (16 << 20);
-    }
-    const hi = cur.u32be();
-    const lo = cur.u32be();
-    const flags = lo & flagMask;
-    // Offsets stay below 2^53 for any real guest, so plain numbers are exact.
-    const addr = hi * 0x1_0000_0000 + ((lo & ~flagMask) >>> 0);
+  try {
+    for (;;) {
+      if (!cur.has(8)) await cur.need(8, 'RAM record header');
+      const at = cur.pos;
+      if (at >= nextReport) {
+        st.onBytes(at);
+        nextReport = at + (16 << 20);
+      }
+      const hi = cur.u32be();
+      const lo = cur.u32be();
+      const flags = lo & flagMask;
+      // Offsets stay below 2^53 for any real guest, so plain numbers are exact.
+      const addr = hi * 0x1_0000_0000 + ((lo & ~flagMask) >>> 0);
 
-    if (flags & RAM_SAVE_FLAG_MEM_SIZE) {
-      if (flags !== RAM_SAVE_FLAG_MEM_SIZE) throw badFlags(at, path, flags);
-      await decodeSetup(cur, st, addr, path, into);
-      continue;
-    }
-    const kind = flags & ~RAM_SAVE_FLAG_CONTINUE;
-    if (kind === RAM_SAVE_FLAG_EOS) {
-      st.summary.eosCount++;
-      break;
-    }
-    if (kind === RAM_SAVE_FLAG_MULTIFD_FLUSH) {
-      st.summary.multifdFlushes++;
-      counts.flushes++;
-      continue;
-    }
-    if (kind !== RAM_SAVE_FLAG_ZERO && kind !== RAM_SAVE_FLAG_PAGE && kind !== RAM_SAVE_FLAG_XBZRLE && kind !== RAM_SAVE_FLAG_COMPRESS_PAGE) {
-      if (kind === RAM_SAVE_FLAG_HOOK) {
-        throw new DecodeError('BAD_RAM_RECORD', at, path, 'RAM_SAVE_FLAG_HOOK (RDMA control) cannot appear in a stored stream', 'a page record', 'HOOK');
+      if (flags & RAM_SAVE_FLAG_MEM_SIZE) {
+        if (flags !== RAM_SAVE_FLAG_MEM_SIZE) throw badFlags(at, path, flags);
+        await decodeSetup(cur, st, addr, path, into);
+        continue;
       }
-      throw badFlags(at, path, flags);
+      if (records === undefined) {
+        records = { kind: 'ram-records', name: 'records', path: [...path, 'records'], start: at, end: undefined };
+        into.push(records);
+      }
+      const kind = flags & ~RAM_SAVE_FLAG_CONTINUE;
+      if (kind === RAM_SAVE_FLAG_EOS) {
+        st.summary.eosCount++;
+        records.end = cur.pos;
+        break;
+      }
+      if (kind === RAM_SAVE_FLAG_MULTIFD_FLUSH) {
+        st.summary.multifdFlushes++;
+        counts.flushes++;
+        continue;
+      }
+      if (kind !== RAM_SAVE_FLAG_ZERO && kind !== RAM_SAVE_FLAG_PAGE && kind !== RAM_SAVE_FLAG_XBZRLE && kind !== RAM_SAVE_FLAG_COMPRESS_PAGE) {
+        if (kind === RAM_SAVE_FLAG_HOOK) {
+          throw new DecodeError('BAD_RAM_RECORD', at, path, 'RAM_SAVE_FLAG_HOOK (RDMA control) cannot appear in a stored stream', 'a page record', 'HOOK');
+        }
+        throw badFlags(at, path, flags);
+      }
+      if (st.mappedRam) {
+        throw new DecodeError('BAD_RAM_RECORD', at, path, `page record in a mapped-ram stream (QEMU: "Unexpected RAM flags: ${flags}")`, 'EOS only', `flags 0x${flags.toString(16)}`);
+      }
+      let block = st.current;
+      if ((flags & RAM_SAVE_FLAG_CONTINUE) === 0) {
+        if (!cur.has(1)) await cur.need(1, 'RAM block name length');
+        const len = cur.u8();
+        if (!cur.has(len)) await cur.need(len, 'RAM block name');
+        const name = decodeName(cur.bytes(len));
+        block = st.byName.get(name);
+        if (block === undefined) {
+          throw new DecodeError('BAD_RAM_RECORD', at, path, `page record names RAM block '${name}', which the setup record did not list`, 'a block from the setup record', `'${name}'`);
+        }
+        st.current = block;
+      } else if (block === undefined) {
+        throw new DecodeError('BAD_RAM_RECORD', at, path, 'CONTINUE record before any named block (QEMU: "Ack, bad migration stream!")', 'a block name', 'CONTINUE');
+      }
+      if (addr >= block.usedLength) {
+        throw new DecodeError('BAD_RAM_RECORD', at, path, `page offset 0x${addr.toString(16)} is past the end of '${block.name}' (0x${block.usedLength.toString(16)} bytes)`, `< 0x${block.usedLength.toString(16)}`, `0x${addr.toString(16)}`);
+      }
+      st.summary.records++;
+      if (kind === RAM_SAVE_FLAG_ZERO) {
+        if (!cur.has(1)) await cur.need(1, 'zero page fill byte');
+        const fill = cur.u8();
+        if (fill !== 0) {
+          st.diagnostics.push({ severity: 'warning', code: 'ZERO_PAGE_FILL', offset: cur.pos - 1, message: `zero page with fill byte 0x${fill.toString(16)} (10.x and later reject it: "Found a zero page with value ${fill}")` });
+        }
+        block.zeroPages++;
+        st.summary.zeroPages++;
+        counts.zero++;
+      } else if (kind === RAM_SAVE_FLAG_PAGE) {
+        if (cur.pos + pageSize > cur.size) await cur.need(pageSize, 'RAM page');
+        cur.skip(pageSize);
+        block.normalPages++;
+        st.summary.normalPages++;
+        counts.normal++;
+      } else if (kind === RAM_SAVE_FLAG_XBZRLE) {
+        if (!cur.has(3)) await cur.need(3, 'XBZRLE header');
+        const enc = cur.u8();
+        const len = cur.u16be();
+        if (enc !== ENCODING_FLAG_XBZRLE) {
+          throw new DecodeError('BAD_RAM_RECORD', cur.pos - 3, path, 'Failed to load XBZRLE page - wrong compression!', '0x01', `0x${enc.toString(16)}`);
+        }
+        if (len > pageSize) {
+          throw new DecodeError('BAD_RAM_RECORD', cur.pos - 2, path, 'Failed to load XBZRLE page - len overflow!', `<= ${pageSize}`, `${len}`);
+        }
+        if (cur.pos + len > cur.size) await cur.need(len, 'XBZRLE data');
+        cur.skip(len);
+        block.xbzrlePages++;
+        st.summary.xbzrlePages++;
+        counts.xbzrle++;
+      } else {
+        const len = await cur.readU32('compressed page length');
+        // compressBound(page) is a little over the page size; QEMU rejects anything larger.
+        if (len === 0 || len > pageSize + (pageSize >> 8) + 64) {
+          throw new DecodeError('BAD_RAM_RECORD', cur.pos - 4, path, `Invalid compressed data length: ${len}`, `1..${pageSize}`, `${len}`);
+        }
+        if (cur.pos + len > cur.size) await cur.need(len, 'compressed page');
+        cur.skip(len);
+        block.compressedPages++;
+        st.summary.compressedPages++;
+        counts.compressed++;
+      }
     }
-    if (st.mappedRam) {
-      throw new DecodeError('BAD_RAM_RECORD', at, path, `page record in a mapped-ram stream (QEMU: "Unexpected RAM flags: ${flags}")`, 'EOS only', `flags 0x${flags.toString(16)}`);
-    }
-    let block = st.current;
-    if ((flags & RAM_SAVE_FLAG_CONTINUE) === 0) {
-      if (!cur.has(1)) await cur.need(1, 'RAM block name length');
-      const len = cur.u8();
-      if (!cur.has(len)) await cur.need(len, 'RAM block name');
-      const name = decodeName(cur.bytes(len));
-      block = st.byName.get(name);
-      if (block === undefined) {
-        throw new DecodeError('BAD_RAM_RECORD', at, path, `page record names RAM block '${name}', which the setup record did not list`, 'a block from the setup record', `'${name}'`);
-      }
-      st.current = block;
-    } else if (block === undefined) {
-      throw new DecodeError('BAD_RAM_RECORD', at, path, 'CONTINUE record before any named block (QEMU: "Ack, bad migration stream!")', 'a block name', 'CONTINUE');
-    }
-    if (addr >= block.usedLength) {
-      throw new DecodeError('BAD_RAM_RECORD', at, path, `page offset 0x${addr.toString(16)} is past the end of '${block.name}' (0x${block.usedLength.toString(16)} bytes)`, `< 0x${block.usedLength.toString(16)}`, `0x${addr.toString(16)}`);
-    }
-    st.summary.records++;
-    if (kind === RAM_SAVE_FLAG_ZERO) {
-      if (!cur.has(1)) await cur.need(1, 'zero page fill byte');
-      const fill = cur.u8();
-      if (fill !== 0) {
-        st.diagnostics.push({ severity: 'warning', code: 'ZERO_PAGE_FILL', offset: cur.pos - 1, message: `zero page with fill byte 0x${fill.toString(16)} (10.x and later reject it: "Found a zero page with value ${fill}")` });
-      }
-      block.zeroPages++;
-      counts.zero++;
-    } else if (kind === RAM_SAVE_FLAG_PAGE) {
-      if (cur.pos + pageSize > cur.size) await cur.need(pageSize, 'RAM page');
-      cur.skip(pageSize);
-      block.normalPages++;
-      counts.normal++;
-    } else if (kind === RAM_SAVE_FLAG_XBZRLE) {
-      if (!cur.has(3)) await cur.need(3, 'XBZRLE header');
-      const enc = cur.u8();
-      const len = cur.u16be();
-      if (enc !== ENCODING_FLAG_XBZRLE) {
-        throw new DecodeError('BAD_RAM_RECORD', cur.pos - 3, path, 'Failed to load XBZRLE page - wrong compression!', '0x01', `0x${enc.toString(16)}`);
-      }
-      if (len > pageSize) {
-        throw new DecodeError('BAD_RAM_RECORD', cur.pos - 2, path, 'Failed to load XBZRLE page - len overflow!', `<= ${pageSize}`, `${len}`);
-      }
-      if (cur.pos + len > cur.size) await cur.need(len, 'XBZRLE data');
-      cur.skip(len);
-      block.xbzrlePages++;
-      counts.xbzrle++;
-    } else {
-      const len = await cur.readU32('compressed page length');
-      // compressBound(page) is a little over the page size; QEMU rejects anything larger.
-      if (len === 0 || len > pageSize + (pageSize >> 8) + 64) {
-        throw new DecodeError('BAD_RAM_RECORD', cur.pos - 4, path, `Invalid compressed data length: ${len}`, `1..${pageSize}`, `${len}`);
-      }
-      if (cur.pos + len > cur.size) await cur.need(len, 'compressed page');
-      cur.skip(len);
-      block.compressedPages++;
-      counts.compressed++;
+  } finally {
+    if (records !== undefined) {
+      records.value = counts.zero + counts.normal + counts.xbzrle + counts.compressed;
+      records.note = describeCounts(counts, records.end !== undefined);
     }
   }
-  const total = counts.zero + counts.normal + counts.xbzrle + counts.compressed;
-  st.summary.zeroPages += counts.zero;
-  st.summary.normalPages += counts.normal;
-  st.summary.xbzrlePages += counts.xbzrle;
-  st.summary.compressedPages += counts.compressed;
-  records.end = cur.pos;
-  records.value = total;
-  records.note = describeCounts(counts);
-  into.push(records);
 }
 
-function describeCounts(c: SectionCounts): string {
+function describeCounts(c: SectionCounts, complete: boolean): string {
   const parts = [`${c.normal} normal`, `${c.zero} zero`];
   if (c.xbzrle > 0) parts.push(`${c.xbzrle} XBZRLE`);
   if (c.compressed > 0) parts.push(`${c.compressed} compressed`);
   let text = `${parts.join(', ')} pages`;
   if (c.flushes > 0) text += `, ${c.flushes} multifd flushes`;
-  return `${text}, then EOS`;
+  return complete ? `${text}, then EOS` : `${text} before the cut`;
 }
 
 function badFlags(at: number, path: readonly string[], flags: number): DecodeError {

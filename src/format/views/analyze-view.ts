@@ -41,7 +41,7 @@ export async function analyzeState(result: DecodeResult, source: ByteSource): Pr
     }
     const bodyEnd = s.bodyEnd ?? s.bodyStart;
     const bytes = await source.read(s.bodyStart, bodyEnd - s.bodyStart);
-    const body = (s.node.children ?? []).filter((c) => c.kind !== 'footer' && c.kind !== 'opaque');
+    const body = (s.node.children ?? []).filter((c) => c.kind !== 'footer' && c.kind !== 'opaque' && c.kind !== 'header');
     out[key] = renderVmsd(body, bytes, s.bodyStart);
   }
   return out;

@@ -73,7 +73,7 @@ export function decodeResultToJson(r: DecodeResult): unknown {
         instanceId: s.instanceId,
         versionId: s.versionId,
         offset: s.start,
-        fields: (s.node.children ?? []).filter((c) => c.kind !== 'footer').map(nodeToJson),
+        fields: (s.node.children ?? []).filter((c) => c.kind !== 'footer' && c.kind !== 'header').map(nodeToJson),
       })),
     ram:
       r.ram === undefined

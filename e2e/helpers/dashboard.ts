@@ -1,0 +1,110 @@
+/**
+ * The dashboard as the tests see it: ways to open files (drop and file picker), to wait until
+ * the app settled, and to find rows, fields and bytes without knowing the markup.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export class Dashboard {
+  constructor(readonly page: Page) {}
+
+  /** Opens the app (the built-in sample loads and decodes at start) and waits for it. */
+  async goto(hash = ''): Promise<void> {
+    await this.page.goto(`/${hash}`);
+    await this.waitForIdle();
+  }
+
+  /** Waits until no fetch, decode or byte read is in flight and the outcome is rendered. */
+  async waitForIdle(timeout = 30_000): Promise<void> {
+    await this.page.waitForFunction(() => window.__appIdle?.() === true, undefined, { timeout, polling: 50 });
+  }
+
+  /**
+   * Drops files on the drop zone the way a browser does: a DataTransfer holding File objects,
+   * with dragenter, dragover and drop events.
+   */
+  async dropFiles(...paths: string[]): Promise<void> {
+    const files = await Promise.all(paths.map(async (p) => ({ name: basename(p), base64: (await readFile(p)).toString('base64') })));
+    const transfer = await this.page.evaluateHandle((list) => {
+      const dt = new DataTransfer();
+      for (const f of list) {
+        const bin = atob(f.base64);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        dt.items.add(new File([bytes], f.name, { type: 'application/octet-stream' }));
+      }
+      return dt;
+    }, files);
+    const zone = this.dropZone();
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      await zone.dispatchEvent(type, { dataTransfer: transfer });
+    }
+    await transfer.dispose();
+    await this.waitForFile(basename(paths[0] ?? ''));
+  }
+
+  /** Opens files through the `<input type=file>` of the file picker. */
+  async pickFiles(...paths: string[]): Promise<void> {
+    await this.page.locator('input[type=file]').first().setInputFiles(paths);
+    await this.waitForFile(basename(paths[0] ?? ''));
+  }
+
+  private async waitForFile(name: string): Promise<void> {
+    await expect(this.fileName()).toHaveText(name);
+    await this.waitForIdle();
+  }
+
+  dropZone(): Locator {
+    return this.page.getByTestId('drop-zone').first();
+  }
+
+  fileName(): Locator {
+    return this.page.getByTestId('file-name');
+  }
+
+  machineType(): Locator {
+    return this.page.getByTestId('machine-type');
+  }
+
+  sectionsTable(): Locator {
+    return this.page.getByTestId('sections-table');
+  }
+
+  /** Rows of the sections table whose idstr is `idstr` (RAM has several: START, PART, END). */
+  sectionRow(idstr: string, type?: string): Locator {
+    const typeSel = type !== undefined ? `[data-type="${type}"]` : '';
+    return this.sectionsTable().locator(`[role=row][data-idstr="${cssString(idstr)}"]${typeSel}`);
+  }
+
+  fieldTree(): Locator {
+    return this.page.getByTestId('field-tree');
+  }
+
+  /** A field tree row by the node's name (`cpu_ticks_offset`, `env.regs[3]`). */
+  field(name: string): Locator {
+    return this.fieldTree().locator(`[role=treeitem][data-name="${cssString(name)}"]`);
+  }
+
+  hexView(): Locator {
+    return this.page.getByTestId('hex-view');
+  }
+
+  /** The hex cell of the byte at a stream offset (rendered only when scrolled into view). */
+  hexByte(offset: number): Locator {
+    return this.hexView().locator(`.hex-bytes > [data-offset="${offset}"]`);
+  }
+
+  errorPanel(): Locator {
+    return this.page.getByRole('alert');
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.waitForIdle();
+    await this.page.screenshot({ path: `test-results/${name}.png` });
+  }
+}
+
+function cssString(s: string): string {
+  return s.replace(/["\\]/g, '\\$&');
+}

@@ -1,0 +1,125 @@
+import { useLayoutEffect, type CSSProperties, type KeyboardEvent, type ReactElement } from 'react';
+import { useVirtualRows } from '../common/use-virtual-rows.ts';
+import { compactSize, groupedInt, hexOffset } from './format-value.ts';
+import type { RecordRow } from './stream-index.ts';
+
+export interface SectionsTableProps {
+  readonly rows: readonly RecordRow[];
+  readonly selectedRow: number;
+  /** Changes with every selection, so that a selection made elsewhere is scrolled to. */
+  readonly selectionSeq: number;
+  readonly errorRow?: number;
+  readonly onSelectRow: (row: number) => void;
+}
+
+const ROW_HEIGHT = 20;
+const COLUMNS = ['type', 'idstr', 'inst', 'ver', 'id', 'offset', 'size'] as const;
+
+export function SectionsTable({ rows, selectedRow, selectionSeq, errorRow, onSelectRow }: SectionsTableProps): ReactElement {
+  const v = useVirtualRows(rows.length, ROW_HEIGHT);
+  const { reveal } = v;
+  useLayoutEffect(() => {
+    if (selectedRow >= 0) reveal(selectedRow, 'nearest', 1);
+  }, [selectedRow, selectionSeq, reveal]);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const page = Math.max(1, Math.floor(v.viewportHeight / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: selectedRow + 1,
+      ArrowUp: selectedRow - 1,
+      PageDown: selectedRow + page,
+      PageUp: selectedRow - page,
+      Home: 0,
+      End: rows.length - 1,
+    };
+    const next = moves[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    onSelectRow(Math.max(0, Math.min(rows.length - 1, next)));
+  };
+
+  const sectionCount = rows.filter((r) => r.isSection).length;
+  // Offsets get as many digits as the largest needs, so none is cut off.
+  const offsetChars = 2 + Math.max(1, ...rows.map((r) => r.start.toString(16).length));
+  const body: ReactElement[] = [];
+  for (let i = v.first; i < v.last; i++) {
+    const row = rows[i];
+    if (row === undefined) continue;
+    const selected = i === selectedRow;
+    const cls = ['trow', row.isSection ? '' : 'other', selected ? 'selected' : '', i === errorRow ? 'has-error' : ''].filter(Boolean).join(' ');
+    body.push(
+      <div
+        key={i}
+        role="row"
+        id={`record-row-${i}`}
+        aria-rowindex={i + 2}
+        aria-selected={selected}
+        className={cls}
+        data-idstr={row.name}
+        data-type={row.type}
+        style={{ transform: `translateY(${v.offsetOf(i)}px)` }}
+        onClick={() => onSelectRow(i)}
+      >
+        <span role="gridcell" className={`c-type t-${row.type.toLowerCase()}`}>
+          {row.type}
+        </span>
+        <span role="gridcell" className="c-name" title={row.name}>
+          {row.name}
+          {row.bodyDecoder === 'opaque' ? <span className="tag">opaque</span> : undefined}
+        </span>
+        <span role="gridcell" className="c-num">
+          {row.instanceId ?? ''}
+        </span>
+        <span role="gridcell" className="c-num">
+          {row.versionId ?? ''}
+        </span>
+        <span role="gridcell" className="c-num">
+          {row.sectionId ?? ''}
+        </span>
+        <span role="gridcell" className="c-off">
+          {hexOffset(row.start)}
+        </span>
+        <span role="gridcell" className="c-size" title={row.end === undefined ? 'decoding stopped inside this record' : `${groupedInt(row.end - row.start)} bytes`}>
+          {row.end === undefined ? 'cut' : compactSize(row.end - row.start)}
+        </span>
+      </div>,
+    );
+  }
+
+  return (
+    <section className="pane sections-pane" aria-label="Records">
+      <header className="pane-head">
+        <h2>Sections</h2>
+        <span className="muted">
+          {sectionCount} sections, {rows.length} records
+        </span>
+      </header>
+      <div
+        role="grid"
+        aria-label="Sections and other records"
+        aria-rowcount={rows.length + 1}
+        aria-activedescendant={selectedRow >= 0 ? `record-row-${selectedRow}` : undefined}
+        tabIndex={0}
+        className="table"
+        style={{ '--off-ch': offsetChars } as CSSProperties}
+        onKeyDown={onKeyDown}
+        data-testid="sections-table"
+      >
+        <div role="row" aria-rowindex={1} className="thead">
+          {COLUMNS.map((c) => (
+            <span key={c} role="columnheader" className={`c-${c === 'idstr' ? 'name' : c === 'offset' ? 'off' : c === 'size' ? 'size' : c === 'type' ? 'type' : 'num'}`}>
+              {c}
+            </span>
+          ))}
+        </div>
+        <div className="vscroll tbody" ref={v.scrollRef}>
+          <div style={{ height: v.spacerHeight }}>
+            <div className="vwindow" style={{ height: v.viewportHeight }} role="rowgroup">
+              {body}
+            </div>
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}

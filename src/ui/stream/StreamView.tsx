@@ -1,0 +1,143 @@
+import { useCallback, useState, type ReactElement } from 'react';
+import type { DecodeResult } from '../../format/index.ts';
+import { HexView } from '../hex/HexView.tsx';
+import type { HexSource } from '../hex/hex-source.ts';
+import { DiagnosticsList } from './DiagnosticsList.tsx';
+import { ErrorPanel } from './ErrorPanel.tsx';
+import { FieldTree } from './FieldTree.tsx';
+import { NodeDetails } from './NodeDetails.tsx';
+import { SectionsTable } from './SectionsTable.tsx';
+import { StreamHeader } from './StreamHeader.tsx';
+import { ancestry, nodeRange, type NodeId, type StreamIndex } from './stream-index.ts';
+
+export interface DecodedStream {
+  readonly file: File;
+  readonly result: DecodeResult;
+  readonly hex: HexSource;
+  readonly index: StreamIndex;
+}
+
+export interface StreamViewProps {
+  readonly stream: DecodedStream;
+}
+
+/** Where a selection came from: the hex view does not scroll to a byte the user just clicked. */
+type Origin = 'start' | 'table' | 'tree' | 'hex' | 'offset';
+
+interface Selection {
+  readonly id: NodeId;
+  readonly origin: Origin;
+  /** Bumped on every selection, so re-selecting scrolls again. */
+  readonly seq: number;
+  /** Byte to scroll the hex view to, when not the node's start. */
+  readonly offset?: number;
+  readonly expanded: ReadonlySet<NodeId>;
+}
+
+export function StreamView({ stream }: StreamViewProps): ReactElement {
+  const { result, index, hex } = stream;
+  const [sel, setSel] = useState<Selection>(() => initialSelection(index, result));
+
+  const select = useCallback(
+    (id: NodeId, origin: Origin, offset?: number) => {
+      setSel((prev) => {
+        const expanded = new Set(prev.expanded);
+        // Open the path to the node, not the node itself: the user opens what they want to see.
+        for (const a of ancestry(index, id)) if (a !== id || index.parent[a] === 0) expanded.add(a);
+        return { id, origin, seq: prev.seq + 1, expanded, ...(offset !== undefined ? { offset } : {}) };
+      });
+    },
+    [index],
+  );
+
+  const toggle = useCallback((id: NodeId, open: boolean) => {
+    setSel((prev) => {
+      const expanded = new Set(prev.expanded);
+      if (open) expanded.add(id);
+      else expanded.delete(id);
+      return { ...prev, expanded };
+    });
+  }, []);
+
+  const selectRow = useCallback((row: number) => {
+    const r = index.rows[row];
+    if (r !== undefined) select(r.nodeId, 'table');
+  }, [index, select]);
+
+  const showOffset = useCallback(
+    (offset: number) => {
+      const at = Math.min(offset, Math.max(0, index.streamSize - 1));
+      const id = index.byOffset.find(at) ?? index.rows.at(-1)?.nodeId;
+      if (id !== undefined) select(id, 'offset', at);
+    },
+    [index, select],
+  );
+
+  const onByteClick = useCallback(
+    (offset: number) => {
+      const id = index.byOffset.find(offset);
+      if (id !== undefined) select(id, 'hex');
+    },
+    [index, select],
+  );
+
+  const rowIdx = index.rowOf[sel.id] ?? -1;
+  const row = index.rows[rowIdx];
+  const rootId = row?.nodeId ?? 0;
+  const node = index.nodes[sel.id];
+  const selection = nodeRange(index, sel.id);
+  const context = row !== undefined ? nodeRange(index, row.nodeId) : undefined;
+  const error = result.error;
+  const errorNode = error !== undefined ? index.byOffset.find(Math.min(error.offset, Math.max(0, index.streamSize - 1))) : undefined;
+  const errorRow = errorNode !== undefined ? index.rowOf[errorNode] : undefined;
+  const reveal = sel.origin === 'hex' ? undefined : { offset: sel.offset ?? selection.start, seq: sel.seq };
+
+  return (
+    <div className="stream-view">
+      <StreamHeader result={result} />
+      {error !== undefined ? <ErrorPanel error={error} sectionsBefore={result.sections.length} onShowOffset={showOffset} /> : undefined}
+      <DiagnosticsList diagnostics={result.diagnostics} onShowOffset={showOffset} />
+      <div className="panes">
+        <SectionsTable rows={index.rows} selectedRow={rowIdx} selectionSeq={sel.seq} onSelectRow={selectRow} {...(errorRow !== undefined ? { errorRow } : {})} />
+        <section className="pane tree-pane" aria-label="Field tree">
+          <header className="pane-head">
+            <h2>Fields</h2>
+            <span className="muted ellipsis" title={row?.name}>
+              {row !== undefined ? `${row.type} ${row.name}` : ''}
+            </span>
+          </header>
+          <FieldTree index={index} rootId={rootId} selectedId={sel.id} selectionSeq={sel.seq} expanded={sel.expanded} onSelect={(id) => select(id, 'tree')} onToggle={toggle} />
+          {node !== undefined ? <NodeDetails node={node} range={selection} /> : undefined}
+        </section>
+        <HexView
+          source={hex}
+          selection={selection}
+          selectionTone={row !== undefined && row.nodeId === sel.id ? 'soft' : 'strong'}
+          {...(context !== undefined ? { context } : {})}
+          {...(error !== undefined ? { marker: error.offset } : {})}
+          {...(reveal !== undefined ? { reveal } : {})}
+          onByteClick={onByteClick}
+        />
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A stream that failed opens where it failed; a good one on its first described device
+ * (the RAM sections before it are mostly one opaque run of pages).
+ */
+function initialSelection(index: StreamIndex, result: DecodeResult): Selection {
+  let id: NodeId | undefined;
+  let offset: number | undefined;
+  if (result.error !== undefined) {
+    offset = Math.min(result.error.offset, Math.max(0, index.streamSize - 1));
+    id = index.byOffset.find(offset) ?? index.rows.at(-1)?.nodeId;
+  } else {
+    id = index.rows.find((r) => r.bodyDecoder === 'vmdesc')?.nodeId ?? index.rows[0]?.nodeId;
+  }
+  id ??= 0;
+  const expanded = new Set<NodeId>();
+  for (const a of ancestry(index, id)) if (a !== id || index.parent[a] === 0) expanded.add(a);
+  return { id, origin: 'start', seq: 0, expanded, ...(offset !== undefined ? { offset } : {}) };
+}

@@ -1,0 +1,172 @@
+/**
+ * Everything the stream view looks up while the user clicks around, computed once per decoded
+ * result: nodes by number (selection and expansion state are plain numbers), each node's
+ * parent and top-level record, the rows of the records table, and the byte → node index.
+ */
+import type { CommandRecord, DecodedNode, DecodeResult, SectionRecord } from '../../format/index.ts';
+import { RangeIndex, type Interval } from '../hex/range-index.ts';
+
+export type NodeId = number;
+
+export interface RecordRow {
+  readonly nodeId: NodeId;
+  /** START/PART/END/FULL for sections; HDR, CONF, CMD, EOF, DESC (vmdesc) otherwise. */
+  readonly type: string;
+  /** idstr for sections, a descriptive name for other records. */
+  readonly name: string;
+  readonly isSection: boolean;
+  readonly instanceId?: number;
+  readonly versionId?: number;
+  readonly sectionId?: number;
+  readonly start: number;
+  /** Exclusive; undefined when decoding stopped inside this record. */
+  readonly end: number | undefined;
+  readonly bodyDecoder?: SectionRecord['bodyDecoder'];
+}
+
+export interface StreamIndex {
+  /** Pre-order; 0 is the stream root. */
+  readonly nodes: readonly DecodedNode[];
+  readonly parent: Int32Array;
+  readonly depth: Uint16Array;
+  /** Index into `rows` of the top-level record each node belongs to, -1 for the root. */
+  readonly rowOf: Int32Array;
+  readonly rows: readonly RecordRow[];
+  readonly idOf: ReadonlyMap<DecodedNode, NodeId>;
+  /** Deepest node containing a byte offset. */
+  readonly byOffset: RangeIndex<NodeId>;
+  /** Size of the QEMU stream (after any container was removed). */
+  readonly streamSize: number;
+}
+
+const OTHER_TYPES: Partial<Record<DecodedNode['kind'], string>> = {
+  header: 'HDR',
+  configuration: 'CONF',
+  command: 'CMD',
+  eof: 'EOF',
+  vmdesc: 'DESC',
+};
+
+export function buildStreamIndex(result: DecodeResult): StreamIndex {
+  const nodes: DecodedNode[] = [];
+  const parents: number[] = [];
+  const depths: number[] = [];
+  const idOf = new Map<DecodedNode, NodeId>();
+  // Iterative pre-order: field trees can be thousands of elements wide.
+  const stack: { node: DecodedNode; parent: number; depth: number }[] = [{ node: result.root, parent: -1, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, parent, depth } = stack.pop() as { node: DecodedNode; parent: number; depth: number };
+    const id = nodes.length;
+    nodes.push(node);
+    parents.push(parent);
+    depths.push(depth);
+    idOf.set(node, id);
+    const kids = node.children ?? [];
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i] as DecodedNode, parent: id, depth: depth + 1 });
+  }
+  const parent = Int32Array.from(parents);
+  const depth = Uint16Array.from(depths);
+
+  const sectionByNode = new Map<DecodedNode, SectionRecord>();
+  for (const s of result.sections) sectionByNode.set(s.node, s);
+  const commandAt = new Map<number, CommandRecord>();
+  for (const c of result.commands) commandAt.set(c.start, c);
+
+  const rows: RecordRow[] = [];
+  const rowOfTop = new Map<NodeId, number>();
+  for (const top of result.root.children ?? []) {
+    const nodeId = idOf.get(top) as NodeId;
+    rowOfTop.set(nodeId, rows.length);
+    rows.push(recordRow(top, nodeId, sectionByNode.get(top), commandAt.get(top.start), result));
+  }
+
+  const rowOf = new Int32Array(nodes.length).fill(-1);
+  for (let id = 1; id < nodes.length; id++) {
+    const p = parent[id] as number;
+    rowOf[id] = p === 0 ? (rowOfTop.get(id) ?? -1) : (rowOf[p] as number);
+  }
+
+  const streamSize = result.source.size;
+  const ends = effectiveEnds(nodes, parent, streamSize);
+  const intervals: Interval<NodeId>[] = [];
+  for (let id = 1; id < nodes.length; id++) {
+    intervals.push({ start: (nodes[id] as DecodedNode).start, end: ends[id] as number, value: id });
+  }
+  return { nodes, parent, depth, rowOf, rows, idOf, byOffset: RangeIndex.build(intervals), streamSize };
+}
+
+/**
+ * A node the decoder stopped inside has no end: it owns everything up to its parent's end
+ * (the end of the stream at the top), which is where the missing bytes would have been.
+ */
+function effectiveEnds(nodes: readonly DecodedNode[], parent: Int32Array, streamSize: number): Float64Array {
+  const ends = new Float64Array(nodes.length);
+  for (let id = 0; id < nodes.length; id++) {
+    const own = (nodes[id] as DecodedNode).end;
+    const p = parent[id] as number;
+    ends[id] = own ?? (p < 0 ? streamSize : (ends[p] as number));
+  }
+  return ends;
+}
+
+/** [start, end) of a node for highlighting, with the same rule for unfinished nodes. */
+export function nodeRange(index: StreamIndex, id: NodeId): { readonly start: number; readonly end: number } {
+  const node = index.nodes[id];
+  if (node === undefined) return { start: 0, end: 0 };
+  let end = node.end;
+  for (let p = index.parent[id] as number; end === undefined && p >= 0; p = index.parent[p] as number) {
+    end = index.nodes[p]?.end;
+  }
+  return { start: node.start, end: end ?? index.streamSize };
+}
+
+/** Ids from the root down to `id`, inclusive. */
+export function ancestry(index: StreamIndex, id: NodeId): NodeId[] {
+  const out: NodeId[] = [];
+  for (let at = id; at >= 0; at = index.parent[at] as number) out.push(at);
+  return out.reverse();
+}
+
+function recordRow(
+  node: DecodedNode,
+  nodeId: NodeId,
+  section: SectionRecord | undefined,
+  command: CommandRecord | undefined,
+  result: DecodeResult,
+): RecordRow {
+  if (section !== undefined) {
+    return {
+      nodeId,
+      type: section.type,
+      name: section.idstr,
+      isSection: true,
+      instanceId: section.instanceId,
+      versionId: section.versionId,
+      sectionId: section.sectionId,
+      start: section.start,
+      end: section.end,
+      bodyDecoder: section.bodyDecoder,
+    };
+  }
+  if (node.kind === 'section') {
+    // The section decoding stopped in: the model keeps its node (named `<TYPE> <idstr>`) but
+    // no SectionRecord.
+    const m = /^(START|PART|END|FULL) (.*)$/.exec(node.name);
+    return {
+      nodeId,
+      type: m?.[1] ?? 'SECT',
+      name: m?.[2] ?? node.name,
+      isSection: true,
+      ...(typeof node.value === 'number' ? { sectionId: node.value } : {}),
+      start: node.start,
+      end: node.end,
+    };
+  }
+  const type = OTHER_TYPES[node.kind] ?? node.kind.toUpperCase();
+  let name = node.name;
+  if (node.kind === 'configuration' && result.configuration !== undefined) name = `configuration ${result.configuration.machineType}`;
+  if (node.kind === 'command' && command !== undefined) name = `${command.name}`;
+  if (node.kind === 'header' && result.header !== undefined) name = `header QEVM v${result.header.version}`;
+  if (node.kind === 'vmdesc') name = 'vmdesc trailer (JSON)';
+  return { nodeId, type, name, isSection: false, start: node.start, end: node.end };
+}
