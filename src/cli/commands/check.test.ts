@@ -81,48 +81,87 @@ describe('migscope check --format json|text', () => {
   const dump1 = `${FIXTURES}upstream-testdata/dump1.json`;
   const dump2 = `${FIXTURES}upstream-testdata/dump2.json`;
 
-  it('gives structured findings and exits 1 when there are problems', async () => {
-    const result = await run(['--src', dump1, '--dest', dump2, '--format', 'json']);
-    expect(result.code).toBe(1);
+  interface Report {
+    verdict: string;
+    counts: { breaks: number; 'at-risk': number; fine: number };
+    stream?: { machineType: string; devices: number };
+    devices: { device: string; verdict: string }[];
+    findings: { device: string; qomTypes: string[]; path: string; kind: string; verdict: string; reason: string }[];
+    staticChecker?: { problems: number; verdicts: Record<string, number>; findings: { kind: string; message: string; counted: boolean; verdict: string; reason: string }[] };
+  }
+
+  it('gives verdict findings and the script\'s problems read as the loader would; exit 1 when something breaks', async () => {
+    const result = await run(['--src', manifest('5.2', 'pc-q35-5.2'), '--dest', manifest('11.1', 'pc-q35-5.2'), '--format', 'json']);
     expect(result.err).toBe('');
-    const report = JSON.parse(result.out) as {
-      findings: { device: string; path: string; kind: string; message: string }[];
-      problems: number;
-      notes: { kind: string }[];
-    };
-    expect(report.problems).toBe(13);
-    expect(report.findings).toHaveLength(13);
-    expect(report.findings[0]).toEqual({
-      device: 'fw_cfg',
-      path: '$.fw_cfg',
-      kind: 'section-missing',
-      message: 'Section "fw_cfg" does not exist in dest',
-    });
-    expect(report.findings.map((f) => f.kind)).toContain('subsection-missing');
-    expect(report.notes.map((n) => n.kind)).toEqual(['machine-type-mismatch']);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.out) as Report;
+    expect(report.verdict).toBe('breaks');
+    expect(report.counts.breaks).toBe(report.findings.filter((f) => f.verdict === 'breaks').length);
+    const nvme = report.findings.find((f) => f.device === 'nvme');
+    expect(nvme).toMatchObject({ kind: 'version-too-old', verdict: 'breaks', qomTypes: ['nvme'] });
+    expect(report.staticChecker?.problems).toBe(38);
+    expect(report.staticChecker?.findings.filter((f) => f.counted)).toHaveLength(38);
+    expect(report.staticChecker?.verdicts['fine']).toBeGreaterThan(10);
+    for (const f of report.staticChecker?.findings ?? []) expect(f.reason).not.toBe('');
   });
 
-  it('exits 0 with no findings for identical manifests, in both formats', async () => {
-    const json = await run(['--src', dump2, '--dest', dump2, '--format', 'json']);
-    // dump2 against itself still has the script's one self-inconsistency (sun-fdtwo fdc).
-    expect(JSON.parse(json.out).problems).toBe(1);
+  it('exits 0 when nothing breaks, in both formats', async () => {
     const same = manifest('7.2', 'pc-q35-7.2');
     const clean = await run(['--src', same, '--dest', same, '--format', 'json']);
     expect(clean.code).toBe(0);
-    expect(JSON.parse(clean.out)).toEqual({ findings: [], problems: 0, notes: [] });
+    const report = JSON.parse(clean.out) as Report;
+    expect(report).toMatchObject({ verdict: 'fine', counts: { breaks: 0, 'at-risk': 0, fine: 0 }, findings: [] });
+    expect(report.staticChecker?.problems).toBe(0);
     const text = await run(['--src', same, '--dest', same]);
     expect(text.code).toBe(0);
-    expect(text.out).toMatch(/0 problems\n$/);
+    expect(text.out).toMatch(/verdict: fine \(0 breaking, 0 at risk, 0 fine, per device\)\n$/);
   });
 
-  it('prints one line per finding in text form, notes last', async () => {
-    const result = await run(['--src', dump1, '--dest', dump2, '--format', 'text']);
-    expect(result.code).toBe(1);
+  it('prints one line per breaking or at-risk finding in text form, fine ones with --all', async () => {
+    const args = ['--src', dump1, '--dest', dump2, '--format', 'text'];
+    const result = await run(args);
     const lines = result.out.trimEnd().split('\n');
-    expect(lines[0]).toBe(`src:  ${dump1} (pc-i440fx-2.1, 10 devices)`);
-    expect(lines[2]).toBe('section-missing: Section "fw_cfg" does not exist in dest');
-    expect(lines.at(-2)).toMatch(/^note \(not counted by the script\): machine-type-mismatch: /);
-    expect(lines.at(-1)).toBe('13 problems');
+    expect(lines[0]).toBe(`src:    ${dump1} (pc-i440fx-2.1)`);
+    expect(lines.at(-2)).toMatch(/^vmstate-static-checker\.py: 13 problems; as the loader reads them: \d+ break, \d+ at risk, \d+ fine$/);
+    expect(lines.at(-1)).toMatch(/^verdict: (breaks|at-risk|fine) /);
+    expect(lines.filter((l) => l.startsWith('fine '))).toEqual([]);
+    const all = await run([...args, '--all']);
+    expect(all.out.split('\n').some((l) => l.startsWith('fine '))).toBe(true);
+  });
+
+  it('--stream narrows the answer to the VM: the real 11.1 -> 5.2 load that succeeded exits 0', async () => {
+    const stream = `${FIXTURES}streams/11.1/pc-i440fx-5.2-default.mig.gz`;
+    const perDevice = await run(['--src', manifest('11.1', 'pc-i440fx-5.2'), '--dest', manifest('5.2', 'pc-i440fx-5.2'), '--format', 'json']);
+    expect(perDevice.code).toBe(1);
+    const result = await run(['--src', manifest('11.1', 'pc-i440fx-5.2'), '--dest', manifest('5.2', 'pc-i440fx-5.2'), '--stream', stream, '--format', 'json']);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.out) as Report;
+    expect(report.stream).toMatchObject({ machineType: 'pc-i440fx-5.2' });
+    expect(report.counts.breaks).toBe(0);
+    expect(report.staticChecker).toBeUndefined();
+    const text = await run(['--src', manifest('11.1', 'pc-i440fx-5.2'), '--dest', manifest('5.2', 'pc-i440fx-5.2'), '--stream', stream]);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^stream: pc-i440fx-5\.2-default\.mig\.gz \(machine type pc-i440fx-5\.2, \d+ device sections\)$/m);
+    expect(text.out).toMatch(/for this VM\)\n$/);
+  });
+
+  it('--stream exits 1 when the VM breaks: an 11.1 pc-q35-11.1 stream into a 7.2 pc-q35-7.2 destination', async () => {
+    const stream = `${FIXTURES}streams/11.1/pc-q35-11.1-default.mig.gz`;
+    const result = await run(['--src', manifest('11.1', 'pc-q35-11.1'), '--dest', manifest('7.2', 'pc-q35-7.2'), '--stream', stream, '--format', 'json']);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.out) as Report;
+    const breaking = report.findings.filter((f) => f.verdict === 'breaks');
+    expect(breaking.map((f) => f.device)).toContain('configuration');
+    expect(breaking.find((f) => f.device === 'configuration')?.reason).toContain("Machine type received is 'pc-q35-11.1' and local is 'pc-q35-7.2'");
+    expect(breaking.map((f) => f.device)).toContain('e1000e');
+  });
+
+  it('--dest-machine sets the machine type the destination runs', async () => {
+    const stream = `${FIXTURES}streams/7.2/pc-q35-5.2-default.mig.gz`;
+    const args = ['--src', manifest('7.2', 'pc-q35-5.2'), '--dest', manifest('11.1', 'pc-q35-11.1'), '--stream', stream, '--format', 'json'];
+    expect((await run(args)).code).toBe(1);
+    expect((await run([...args, '--dest-machine', 'pc-q35-5.2'])).code).toBe(0);
   });
 });
 
@@ -166,6 +205,17 @@ describe('migscope check on bad input', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
+  it('reports a stream that cannot be read or is not a migration stream', async () => {
+    const same = `${FIXTURES}versions/7.2/vmstate-pc-q35-7.2.json.gz`;
+    const missing = await run(['--src', same, '--dest', same, '--stream', join(dir, 'absent.mig')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^error: .*absent\.mig: cannot read file: ENOENT/);
+    const notStream = await run(['--src', same, '--dest', same, '--stream', write('zeros.mig', new Uint8Array(100))]);
+    expect(notStream.code).toBe(2);
+    expect(notStream.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(notStream.err).toMatch(/^error: .*zeros\.mig: not a readable QEMU migration stream: BAD_MAGIC/);
+  });
+
   it('reports a missing file', async () => {
     const result = await run(['--src', join(dir, 'absent.json'), '--dest', good]);
     expect(result.code).toBe(2);
@@ -180,6 +230,8 @@ describe('migscope check on bad input', () => {
     [['--src'], '--src needs a file'],
     [['--src', 'a', '--dest', 'b', '--reverse=yes'], '--reverse takes no value'],
     [['--src', 'a', '--dest', 'b', '--script-version', '9'], '--script-version must be one of 8.1, 10.1'],
+    [['--src', 'a', '--dest', 'b', '--stream', 's', '--reverse'], '--reverse cannot be combined with --stream (the stream is the source)'],
+    [['--src', 'a', '--dest', 'b', '--stream'], '--stream needs a file'],
   ])('usage error for %j', async (args, message) => {
     expect(parseCheckArgs(args)).toBe(message);
     const result = await run(args);

@@ -1,26 +1,35 @@
 /**
- * `migscope check --src A --dest B`: compares two `-dump-vmstate` manifests.
+ * `migscope check --src A --dest B [--stream S]`: will a migration from A's QEMU load in B's?
  *
  * `--format static-checker` reproduces QEMU's scripts/vmstate-static-checker.py exactly: the
  * same stdout and an exit code equal to its problem count (capped at 255). `json` and `text`
- * give the same findings structured, exiting 0 when there are none and 1 otherwise.
+ * judge the manifests as QEMU's loader would (analysis/judge-findings.ts) and, with a stream,
+ * narrow the answer to that VM (analysis/stream-check.ts): exit 0 when nothing breaks, 1 when
+ * something does, 2 on bad input.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
+import { decodeStream, formatDecodeError } from '../../format/index.ts';
 import {
   formatInputError,
+  parseJson,
   parseVmstateManifest,
+  queryMachinesFromJson,
+  vmstateManifestFromJson,
   type InputError,
+  type QueryMachines,
   type Result,
   type VmstateManifest,
 } from '../../manifest/index.ts';
-import {
-  runStaticChecker,
-  STATIC_CHECKER_REVISIONS,
-  type StaticCheckerRevision,
-  type StaticCheckFinding,
-} from '../../analysis/static-checker.ts';
+import { deviceModelsFromJson, looksLikeDeviceModels, type DeviceModelManifest } from '../../manifest/device-models.ts';
+import { looksLikeDeviceHelp, parseDeviceHelp, type DeviceHelpEntry } from '../../analysis/device-help.ts';
+import { runStaticChecker, STATIC_CHECKER_REVISIONS, type StaticCheckerRevision } from '../../analysis/static-checker.ts';
+import { explainStaticFindings, judgeManifests, type JudgeReport, type StaticExplanation } from '../../analysis/judge-findings.ts';
+import { checkStream, type StreamCheckReport } from '../../analysis/stream-check.ts';
+import { streamFacts, type StreamFacts } from '../../analysis/stream-facts.ts';
+import { byVerdict, type JudgeFinding } from '../../analysis/verdict.ts';
+import { openFileSource } from '../file-source.ts';
 import { usageError, type CommandIo } from '../io.ts';
 
 const FORMATS = ['static-checker', 'json', 'text'] as const;
@@ -29,17 +38,24 @@ type CheckFormat = (typeof FORMATS)[number];
 /** Manifests are a few MB; anything near this is not one, and V8 strings stop near 512 MiB. */
 const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
-export const checkUsage = `usage: migscope check --src A --dest B [--format static-checker|json|text] [--reverse]
-                      [--script-version ${STATIC_CHECKER_REVISIONS.join('|')}]
+export const checkUsage = `usage: migscope check --src A --dest B [--stream S] [--format text|json|static-checker]
+                      [--reverse] [--dest-machine T] [--all] [--script-version ${STATIC_CHECKER_REVISIONS.join('|')}]
 
-Compares two QEMU -dump-vmstate manifests (.json or .json.gz) the way QEMU's
-scripts/vmstate-static-checker.py does.
+Judges whether state saved by the source QEMU loads in the destination QEMU, from their
+-dump-vmstate manifests (.json or .json.gz), the way QEMU's loader reads it: versions,
+minimum versions, field layout at the incoming version, subsections.
 
   -s, --src FILE         manifest of the source QEMU
   -d, --dest FILE        manifest of the destination QEMU
-  --format FORMAT        static-checker: the script's exact output; exit code = problems (max 255)
-                         json, text: structured findings; exit 0 when none, 1 otherwise (default text)
-  --reverse              check dest -> src instead
+  --stream FILE          a migration stream of the VM (.mig or .gz): judge only what it contains
+                         (its devices, section versions, subsections sent, machine type)
+  --format FORMAT        text (default), json: verdict findings (breaks, at-risk, fine);
+                         exit 0 when nothing breaks, 1 when something does
+                         static-checker: scripts/vmstate-static-checker.py's exact output;
+                         exit code = its problem count (max 255)
+  --reverse              check dest -> src instead (not with --stream)
+  --dest-machine T       the machine type the destination runs (default: its manifest's)
+  --all                  text: list fine findings too
   --script-version REV   rename table of the script to reproduce: 8.1 (QEMU 8.1-10.0, default)
                          or 10.1 (QEMU 10.1+, also accepts hpet num_timers -> num_timers_save)
 `;
@@ -47,8 +63,11 @@ scripts/vmstate-static-checker.py does.
 interface CheckOptions {
   readonly src: string;
   readonly dest: string;
+  readonly stream: string | undefined;
+  readonly destMachine: string | undefined;
   readonly format: CheckFormat;
   readonly reverse: boolean;
+  readonly all: boolean;
   readonly revision: StaticCheckerRevision;
 }
 
@@ -66,38 +85,103 @@ export async function checkCommand(args: readonly string[], io: CommandIo): Prom
 
   // Like the script: read both, then swap.
   const [src, dest] = parsed.reverse ? [destResult.value, srcResult.value] : [srcResult.value, destResult.value];
-  const result = runStaticChecker(src, dest, { revision: parsed.revision });
 
   if (parsed.format === 'static-checker') {
+    const result = runStaticChecker(src, dest, { revision: parsed.revision });
     io.out(result.stdout);
     return result.problems;
   }
-  const problems = result.findings.filter((f) => f.counted);
-  const notes = result.findings.filter((f) => !f.counted);
-  if (parsed.format === 'json') {
-    const report = { findings: problems.map(toJson), problems: problems.length, notes: notes.map(toJson) };
-    io.out(`${JSON.stringify(report, undefined, 2)}\n`);
-  } else {
-    io.out(formatText(src, dest, problems, notes));
+
+  if (parsed.stream !== undefined) {
+    const facts = await loadStreamFacts(parsed.stream);
+    if (!facts.ok) return usageError(io, facts.error);
+    const report = checkStream(facts.value, dest, { source: src, destMachineType: parsed.destMachine });
+    io.out(parsed.format === 'json' ? `${JSON.stringify(reportJson(report, undefined), undefined, 2)}\n` : formatText(report, undefined, parsed.all));
+    return report.counts.breaks === 0 ? 0 : 1;
   }
-  return problems.length === 0 ? 0 : 1;
+
+  const report = judgeManifests(src, dest);
+  const explained = explainStaticFindings(runStaticChecker(src, dest, { revision: parsed.revision }), src, dest, report);
+  io.out(parsed.format === 'json' ? `${JSON.stringify(reportJson(report, explained), undefined, 2)}\n` : formatText(report, explained, parsed.all));
+  return report.counts.breaks === 0 ? 0 : 1;
 }
 
-function toJson(f: StaticCheckFinding): { device: string; path: string; kind: string; message: string } {
-  return { device: f.device, path: f.path, kind: f.kind, message: f.message };
+export interface FindingJson {
+  readonly device: string;
+  readonly qomTypes: readonly string[];
+  readonly path: string;
+  readonly kind: string;
+  readonly verdict: string;
+  readonly reason: string;
+  readonly sourceVersion?: number | undefined;
+  readonly destVersion?: number | undefined;
+  readonly sourceNode?: string | undefined;
+  readonly destNode?: string | undefined;
 }
 
-function formatText(
-  src: VmstateManifest,
-  dest: VmstateManifest,
-  problems: readonly StaticCheckFinding[],
-  notes: readonly StaticCheckFinding[],
-): string {
-  const side = (m: VmstateManifest): string => `${m.file} (${m.machine ?? 'no machine name'}, ${m.devices.size} devices)`;
-  let text = `src:  ${side(src)}\ndest: ${side(dest)}\n`;
-  for (const f of problems) text += `${f.kind}: ${f.message}\n`;
-  for (const f of notes) text += `note (not counted by the script): ${f.kind}: ${f.message}\n`;
-  text += `${problems.length} problem${problems.length === 1 ? '' : 's'}\n`;
+export function findingJson(f: JudgeFinding): FindingJson {
+  return {
+    device: f.device,
+    qomTypes: f.qomTypes,
+    path: f.path,
+    kind: f.kind,
+    verdict: f.verdict,
+    reason: f.reason,
+    sourceVersion: f.sourceVersion,
+    destVersion: f.destVersion,
+    sourceNode: f.sourceNode,
+    destNode: f.destNode,
+  };
+}
+
+function reportJson(report: JudgeReport | StreamCheckReport, explained: readonly StaticExplanation[] | undefined): unknown {
+  const stream = 'stream' in report ? report.stream : undefined;
+  const counted = explained?.filter((e) => e.static.counted);
+  return {
+    verdict: report.verdict,
+    counts: report.counts,
+    source: { file: report.sourceFile, machine: report.sourceMachine },
+    dest: { file: report.destFile, machine: report.destMachine },
+    stream,
+    devices: report.devices.map((d) => ({ device: d.device, qomTypes: d.qomTypes, verdict: d.verdict })),
+    findings: report.findings.map(findingJson),
+    staticChecker:
+      explained === undefined || counted === undefined
+        ? undefined
+        : {
+            problems: counted.length,
+            verdicts: { breaks: counted.filter((e) => e.verdict === 'breaks').length, 'at-risk': counted.filter((e) => e.verdict === 'at-risk').length, fine: counted.filter((e) => e.verdict === 'fine').length },
+            findings: explained.map((e) => ({
+              device: e.static.device,
+              path: e.static.path,
+              kind: e.static.kind,
+              message: e.static.message,
+              counted: e.static.counted,
+              vmsd: e.device,
+              verdict: e.verdict,
+              reason: e.reason,
+            })),
+          },
+  };
+}
+
+function formatText(report: JudgeReport | StreamCheckReport, explained: readonly StaticExplanation[] | undefined, all: boolean): string {
+  const side = (file: string, machine: string | undefined): string => `${file} (${machine ?? 'no machine name'})`;
+  let text = `src:    ${side(report.sourceFile, report.sourceMachine)}\ndest:   ${side(report.destFile, report.destMachine)}\n`;
+  if ('stream' in report) {
+    text += `stream: ${report.stream.name} (machine type ${report.stream.machineType ?? 'unknown'}, ${report.stream.devices} device sections)\n`;
+  }
+  for (const f of byVerdict(report.findings)) {
+    if (f.verdict === 'fine' && !all) continue;
+    text += `${f.verdict.padEnd(7)} ${f.path}: ${f.reason}\n`;
+  }
+  if (explained !== undefined) {
+    const counted = explained.filter((e) => e.static.counted);
+    const n = (v: string): number => counted.filter((e) => e.verdict === v).length;
+    text += `vmstate-static-checker.py: ${counted.length} problem${counted.length === 1 ? '' : 's'}; as the loader reads them: ${n('breaks')} break, ${n('at-risk')} at risk, ${n('fine')} fine\n`;
+  }
+  const c = report.counts;
+  text += `verdict: ${report.verdict} (${c.breaks} breaking, ${c['at-risk']} at risk, ${c.fine} fine${'stream' in report ? ', for this VM' : ', per device'})\n`;
   return text;
 }
 
@@ -105,8 +189,11 @@ function formatText(
 export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' | string {
   let src: string | undefined;
   let dest: string | undefined;
+  let stream: string | undefined;
+  let destMachine: string | undefined;
   let format: CheckFormat = 'text';
   let reverse = false;
+  let all = false;
   let revision: StaticCheckerRevision = '8.1';
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
@@ -122,9 +209,23 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' |
       case '--help':
         return 'help';
       case '--reverse':
+      case '--all':
         if (eq !== -1) return `${name} takes no value`;
-        reverse = true;
+        if (name === '--reverse') reverse = true;
+        else all = true;
         break;
+      case '--stream': {
+        const value = takeValue();
+        if (value === undefined || value === '') return `${name} needs a file`;
+        stream = value;
+        break;
+      }
+      case '--dest-machine': {
+        const value = takeValue();
+        if (value === undefined || value === '') return `${name} needs a machine type`;
+        destMachine = value;
+        break;
+      }
       case '-s':
       case '--src':
       case '-d':
@@ -154,18 +255,78 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' |
     }
   }
   if (src === undefined || dest === undefined) return '--src and --dest are required';
-  return { src, dest, format, reverse, revision };
+  if (stream !== undefined && reverse) return '--reverse cannot be combined with --stream (the stream is the source)';
+  return { src, dest, stream, destMachine, format, reverse, all, revision };
 }
 
 const gunzipAsync = promisify(gunzip);
 
 /** Reads a manifest file, gunzipping it when it starts with the gzip magic. */
 export async function loadManifest(file: string): Promise<Result<VmstateManifest>> {
-  const text = await readText(file);
+  const text = await readInputText(file);
   return text.ok ? parseVmstateManifest(text.value, file) : text;
 }
 
-async function readText(file: string): Promise<Result<string>> {
+/**
+ * Decodes a stream file into the facts a compatibility check needs. A damaged stream is still
+ * facts (the damage is a finding); a file that is not a migration stream at all is an error,
+ * given as the one line the CLI prints after `error: `.
+ */
+export async function loadStreamFacts(file: string): Promise<{ readonly ok: true; readonly value: StreamFacts } | { readonly ok: false; readonly error: string }> {
+  let source;
+  try {
+    source = await openFileSource(file);
+  } catch (e) {
+    return { ok: false, error: `${file}: cannot read file: ${errorText(e)}` };
+  }
+  try {
+    const result = await decodeStream(source);
+    if (result.header === undefined || result.configuration === undefined) {
+      const why = result.error === undefined ? 'no configuration section' : formatDecodeError(result.error);
+      return { ok: false, error: `${file}: not a readable QEMU migration stream: ${why.replace(/^error: /, '')}` };
+    }
+    return { ok: true, value: streamFacts(result) };
+  } finally {
+    await source.close();
+  }
+}
+
+/** Any input file the compatibility commands take, recognised by its content. */
+export type InputDocument =
+  | { readonly kind: 'manifest'; readonly file: string; readonly manifest: VmstateManifest }
+  | { readonly kind: 'query-machines'; readonly file: string; readonly machines: QueryMachines }
+  | { readonly kind: 'device-models'; readonly file: string; readonly models: DeviceModelManifest }
+  | { readonly kind: 'device-help'; readonly file: string; readonly devices: readonly DeviceHelpEntry[] };
+
+/**
+ * Reads a -dump-vmstate manifest, a query-machines reply (raw, bare array, or the fixtures'
+ * wrapper), a device-model manifest (an array of `{"model": ...}`), or `-device help` text.
+ */
+export async function loadInputDocument(file: string): Promise<Result<InputDocument>> {
+  const text = await readInputText(file);
+  if (!text.ok) return text;
+  const trimmed = text.value.trimStart();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[') && looksLikeDeviceHelp(text.value)) {
+    return { ok: true, value: { kind: 'device-help', file, devices: parseDeviceHelp(text.value) } };
+  }
+  const json = parseJson(text.value, file);
+  if (!json.ok) return json;
+  const root = json.value;
+  if (looksLikeDeviceModels(root)) {
+    const models = deviceModelsFromJson(root, file);
+    return models.ok ? { ok: true, value: { kind: 'device-models', file, models: models.value } } : models;
+  }
+  const isQmp = root.kind === 'array' || (root.kind === 'object' && (root.entries.has('query-machines') || root.entries.has('return') || root.entries.has('error')));
+  if (isQmp) {
+    const machines = queryMachinesFromJson(root, file);
+    return machines.ok ? { ok: true, value: { kind: 'query-machines', file, machines: machines.value } } : machines;
+  }
+  const manifest = vmstateManifestFromJson(root, file);
+  return manifest.ok ? { ok: true, value: { kind: 'manifest', file, manifest: manifest.value } } : manifest;
+}
+
+/** A text input file (JSON, gzip-compressed or not), as UTF-8 text or an InputError naming the file. */
+export async function readInputText(file: string): Promise<Result<string>> {
   const unreadable = (message: string): Result<never> => {
     const error: InputError = { code: 'UNREADABLE', file, jsonPath: '$', message };
     return { ok: false, error };

@@ -1,0 +1,190 @@
+/**
+ * Where can this VM go? For each candidate host (its -dump-vmstate manifest, its
+ * query-machines, optionally a device-model manifest) the chooser accepts or rejects with
+ * reasons: the machine type is missing there, a device of the VM breaks, a device model's
+ * parameters are not covered.
+ *
+ * The VM is known either from a stream (exact: its devices, versions, subsections, machine
+ * type) or from the source's manifest and a machine type. Without a stream a device's `breaks`
+ * holds only for VMs that have the device, so it rejects a host only when the caller lists
+ * the VM's devices; otherwise it is a warning.
+ */
+import { findDeviceModel, offeredParams, requiredParams, type DeviceModelManifest } from '../manifest/device-models.ts';
+import { findMachine, type QueryMachines } from '../manifest/query-machines.ts';
+import type { VmstateManifest } from '../manifest/vmstate-manifest.ts';
+import { judgeManifests } from './judge-findings.ts';
+import { checkStream } from './stream-check.ts';
+import type { StreamFacts } from './stream-facts.ts';
+import { byVerdict, worstVerdict, type JudgeFinding, type Verdict } from './verdict.ts';
+
+export interface HostCandidate {
+  readonly name: string;
+  readonly manifest?: VmstateManifest | undefined;
+  readonly machines?: QueryMachines | undefined;
+  readonly models?: DeviceModelManifest | undefined;
+}
+
+export type VmToPlace =
+  | { readonly kind: 'stream'; readonly facts: StreamFacts; readonly sourceManifest?: VmstateManifest | undefined }
+  | {
+      readonly kind: 'manifest';
+      readonly manifest: VmstateManifest;
+      readonly machine: string;
+      /** vmsd names or QOM types the VM has; when given, their breaks reject a host. */
+      readonly devices?: readonly string[] | undefined;
+    };
+
+export type HostReasonKind =
+  | 'machine-type-missing'
+  | 'machine-type-deprecated'
+  | 'machine-type-unchecked'
+  | 'device-breaks'
+  | 'device-at-risk'
+  | 'devices-unchecked'
+  | 'model-missing'
+  | 'model-params-missing'
+  | 'models-unchecked';
+
+export interface HostReason {
+  readonly kind: HostReasonKind;
+  /** `breaks` rejects the host; `at-risk` is a warning; `fine` is information. */
+  readonly verdict: Verdict;
+  readonly message: string;
+  readonly device?: string | undefined;
+  readonly model?: string | undefined;
+}
+
+export interface HostChoice {
+  readonly host: string;
+  readonly decision: 'accept' | 'reject';
+  /** Rejections first, then warnings, then notes. */
+  readonly reasons: readonly HostReason[];
+  /** The device findings behind the device reasons. */
+  readonly findings: readonly JudgeFinding[];
+}
+
+export interface ChooseOptions {
+  /** The VM's device models (same shape as a host's): what a host must cover. */
+  readonly requirements?: DeviceModelManifest | undefined;
+}
+
+export function chooseHosts(vm: VmToPlace, hosts: readonly HostCandidate[], options: ChooseOptions = {}): HostChoice[] {
+  return hosts.map((host) => chooseOne(vm, host, options.requirements));
+}
+
+export function machineOf(vm: VmToPlace): string | undefined {
+  return vm.kind === 'stream' ? vm.facts.machineType : vm.machine;
+}
+
+function chooseOne(vm: VmToPlace, host: HostCandidate, requirements: DeviceModelManifest | undefined): HostChoice {
+  const reasons: HostReason[] = [];
+  const machine = machineOf(vm);
+  reasons.push(...machineReasons(machine, host));
+  const findings = deviceFindings(vm, host);
+  if (host.manifest === undefined) {
+    reasons.push({ kind: 'devices-unchecked', verdict: 'at-risk', message: `No -dump-vmstate manifest for ${host.name}: its devices were not checked.` });
+  } else {
+    reasons.push(...deviceReasons(vm, findings));
+  }
+  if (requirements !== undefined) reasons.push(...modelReasons(requirements, host));
+  const ordered = byVerdict(reasons);
+  return { host: host.name, decision: worstVerdict(ordered.map((r) => r.verdict)) === 'breaks' ? 'reject' : 'accept', reasons: ordered, findings };
+}
+
+function machineReasons(machine: string | undefined, host: HostCandidate): HostReason[] {
+  if (machine === undefined) return [];
+  if (host.machines === undefined) {
+    const dumped = host.manifest?.machine;
+    return [
+      {
+        kind: 'machine-type-unchecked',
+        verdict: dumped === machine ? 'fine' : 'at-risk',
+        message:
+          dumped === machine
+            ? `No query-machines for ${host.name}, but its manifest was dumped with -machine ${machine}, so it offers it.`
+            : `No query-machines for ${host.name}: whether it offers ${machine} was not checked.`,
+      },
+    ];
+  }
+  const info = findMachine(host.machines, machine);
+  if (info === undefined) {
+    return [
+      {
+        kind: 'machine-type-missing',
+        verdict: 'breaks',
+        message: `${host.name} does not offer machine type ${machine}: the VM cannot be started there ("unsupported machine type"), and a destination of another type refuses the stream ("Machine type received is '${machine}' ...").`,
+      },
+    ];
+  }
+  if (info.deprecated === true) {
+    return [{ kind: 'machine-type-deprecated', verdict: 'at-risk', message: `${host.name} offers ${machine} but marks it deprecated: the VM migrates in with a warning; plan to move it to a newer machine type.` }];
+  }
+  return [];
+}
+
+function deviceFindings(vm: VmToPlace, host: HostCandidate): JudgeFinding[] {
+  const dest = host.manifest;
+  if (dest === undefined) return [];
+  if (vm.kind === 'stream') {
+    // Machine availability is judged from query-machines above; here the destination runs the
+    // VM's own machine type.
+    return [...checkStream(vm.facts, dest, { source: vm.sourceManifest, destMachineType: vm.facts.machineType }).findings];
+  }
+  return [...judgeManifests(vm.manifest, dest).findings.filter((f) => f.kind !== 'device-only-in-dest')];
+}
+
+function deviceReasons(vm: VmToPlace, findings: readonly JudgeFinding[]): HostReason[] {
+  const listed = vm.kind === 'manifest' && vm.devices !== undefined ? new Set(vm.devices) : undefined;
+  const byDevice = new Map<string, JudgeFinding[]>();
+  for (const f of findings) {
+    const list = byDevice.get(f.device) ?? [];
+    list.push(f);
+    byDevice.set(f.device, list);
+  }
+  const out: HostReason[] = [];
+  for (const [device, list] of byDevice) {
+    const worst = byVerdict(list)[0];
+    if (worst === undefined || worst.verdict === 'fine') continue;
+    const vmHasIt = vm.kind === 'stream' || (listed !== undefined && (listed.has(device) || worst.qomTypes.some((q) => listed.has(q))));
+    if (vm.kind === 'manifest' && listed !== undefined && !vmHasIt) continue;
+    if (worst.verdict === 'breaks' && vmHasIt) {
+      out.push({ kind: 'device-breaks', verdict: 'breaks', device, message: `${device}: ${worst.reason}` });
+    } else {
+      const conditional = worst.verdict === 'breaks' ? ` (breaks only for VMs with ${device}; pass the VM's devices or a stream to decide)` : '';
+      out.push({ kind: 'device-at-risk', verdict: 'at-risk', device, message: `${device}: ${worst.reason}${conditional}` });
+    }
+  }
+  return out;
+}
+
+function modelReasons(requirements: DeviceModelManifest, host: HostCandidate): HostReason[] {
+  if (requirements.models.length === 0) return [];
+  if (host.models === undefined) {
+    return [
+      {
+        kind: 'models-unchecked',
+        verdict: 'breaks',
+        message: `The VM needs device models (${requirements.models.map((m) => m.model).join(', ')}) and ${host.name} declares none: nothing shows it can run them.`,
+      },
+    ];
+  }
+  const out: HostReason[] = [];
+  for (const need of requirements.models) {
+    const offered = findDeviceModel(host.models, need.model);
+    if (offered === undefined) {
+      out.push({ kind: 'model-missing', verdict: 'breaks', model: need.model, message: `${host.name} does not offer device model ${need.model}.` });
+      continue;
+    }
+    const { params, unknownVersions } = requiredParams(need, offered);
+    const have = offeredParams(offered);
+    const missing = [...params].filter((p) => !have.has(p));
+    if (missing.length > 0 || unknownVersions.length > 0) {
+      const parts = [
+        ...(missing.length > 0 ? [`params ${missing.join(', ')} not covered`] : []),
+        ...(unknownVersions.length > 0 ? [`version${unknownVersions.length === 1 ? '' : 's'} ${unknownVersions.join(', ')} unknown on the host`] : []),
+      ];
+      out.push({ kind: 'model-params-missing', verdict: 'breaks', model: need.model, message: `Device model ${need.model} on ${host.name}: ${parts.join('; ')}.` });
+    }
+  }
+  return out;
+}

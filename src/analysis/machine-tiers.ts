@@ -1,0 +1,235 @@
+/**
+ * Support tiers of machine types across QEMU builds, from `query-machines` (and, when given,
+ * `-dump-vmstate` manifests and `-device help` lists). anchors.md §3:
+ *
+ *  - a versioned machine type (`pc-q35-7.2`) pins its hardware with compat properties:
+ *    forward migration to any newer build that still offers it is promised;
+ *  - an unversioned one (`microvm`, `isapc`, `none`) and an alias (`pc`, `q35`, which resolve to
+ *    the newest versioned type of each build) promise nothing across builds: at best QEMU
+ *    refuses cleanly ("Machine type received is ...");
+ *  - a device without migration state cannot migrate at all for a VM that has it.
+ */
+import type { MachineInfo, QueryMachines } from '../manifest/query-machines.ts';
+import type { VmstateManifest } from '../manifest/vmstate-manifest.ts';
+import type { DeviceHelpEntry } from './device-help.ts';
+import { compareVersions, parseMachineName } from './machine-names.ts';
+
+export interface TierVersionInput {
+  /** The QEMU version the files describe, e.g. `11.1`. */
+  readonly version: string;
+  readonly machines: QueryMachines | undefined;
+  readonly manifest?: VmstateManifest | undefined;
+  readonly devices?: readonly DeviceHelpEntry[] | undefined;
+}
+
+export type MachineStatus = 'present' | 'deprecated' | 'absent';
+export type MachineTier = 'forward migration promised' | 'a clean error at most';
+export type MachineKind = 'versioned' | 'unversioned' | 'alias';
+
+export interface MachineTierCell {
+  readonly version: string;
+  /** `absent` also when that version's query-machines was not given (see `known`). */
+  readonly status: MachineStatus;
+  /** False when no query-machines was given for this version. */
+  readonly known: boolean;
+  readonly isDefault: boolean;
+  /** For an alias: the machine it resolves to in this version. */
+  readonly resolvesTo: string | undefined;
+}
+
+export interface MachineTierRow {
+  readonly name: string;
+  readonly kind: MachineKind;
+  readonly family: string;
+  readonly machineVersion: string | undefined;
+  readonly tier: MachineTier;
+  /** Why, in a sentence, including deprecation where it applies. */
+  readonly reason: string;
+  /** One per version, in `versions` order. */
+  readonly cells: readonly MachineTierCell[];
+}
+
+export interface VersionKeeps {
+  readonly version: string;
+  /** Versioned machine types this build still offers, oldest first. */
+  readonly versioned: readonly string[];
+  readonly deprecated: readonly string[];
+  readonly families: readonly { readonly family: string; readonly oldest: string; readonly newest: string; readonly count: number }[];
+}
+
+export interface NoVmstateDevice {
+  readonly name: string;
+  readonly bus: string | undefined;
+  readonly category: string;
+}
+
+export interface NoVmstateDevices {
+  readonly version: string;
+  readonly tier: 'cannot migrate';
+  /** Device types `-device help` offers whose class has no vmsd and that no rule explains. */
+  readonly devices: readonly NoVmstateDevice[];
+  /** Device types without a vmsd of their own whose state is known to travel elsewhere. */
+  readonly excluded: readonly { readonly name: string; readonly rule: string }[];
+}
+
+export interface MachineTiers {
+  readonly versions: readonly string[];
+  readonly machines: readonly MachineTierRow[];
+  readonly keeps: readonly VersionKeeps[];
+  readonly noVmstate: readonly NoVmstateDevices[];
+  /** How `noVmstate` was computed and where it is wrong. */
+  readonly heuristic: string;
+}
+
+export const NO_VMSTATE_HEURISTIC =
+  'A device type listed by `-device help` is taken to have no migration state when no top-level key of the same build\'s -dump-vmstate manifest names it (the manifest lists every device class with a vmsd). ' +
+  'Excluded because their state travels elsewhere: CPU models (the per-vCPU `cpu` section), virtio PCI/CCW proxies whose `*-device` is in the manifest (the virtio device saves the proxy), devices on IDE, floppy, virtio-serial, HDA and CCID buses (their controller saves them), and the few known to register their vmsd by hand in realize (eepro100 NICs, ISA and PIIX IDE). ' +
+  'Limits: other devices that register state by hand migrate but are listed; devices whose vmsd is marked unmigratable (virtio-crypto, vhost-user-*) block migration but are not listed, because the manifest does not show the flag; and a device without state to lose (a test device, a loader) is harmless although listed.';
+
+export function machineTiers(inputs: readonly TierVersionInput[]): MachineTiers {
+  const ordered = [...inputs].sort((a, b) => compareVersions(a.version, b.version));
+  const versions = ordered.map((i) => i.version);
+
+  // Every machine and alias name seen in any version.
+  const names = new Map<string, MachineKind>();
+  for (const input of ordered) {
+    for (const m of input.machines?.machines ?? []) {
+      names.set(m.name, parseMachineName(m.name).version === undefined ? 'unversioned' : 'versioned');
+      if (m.alias !== undefined && !names.has(m.alias)) names.set(m.alias, 'alias');
+    }
+  }
+
+  const machines: MachineTierRow[] = [];
+  for (const [name, kind] of names) {
+    const parsed = parseMachineName(name);
+    const cells = ordered.map((input) => cellFor(input, name, kind));
+    machines.push({ name, kind, family: parsed.family, machineVersion: parsed.version, cells, ...tierOf(name, kind, cells) });
+  }
+  machines.sort(compareRows);
+
+  return {
+    versions,
+    machines,
+    keeps: ordered.map(keepsOf),
+    noVmstate: ordered.flatMap((input) => {
+      const found = noVmstateOf(input);
+      return found === undefined ? [] : [found];
+    }),
+    heuristic: NO_VMSTATE_HEURISTIC,
+  };
+}
+
+function cellFor(input: TierVersionInput, name: string, kind: MachineKind): MachineTierCell {
+  const list = input.machines?.machines;
+  if (list === undefined) return { version: input.version, status: 'absent', known: false, isDefault: false, resolvesTo: undefined };
+  const target: MachineInfo | undefined = kind === 'alias' ? list.find((m) => m.alias === name) : list.find((m) => m.name === name);
+  if (target === undefined) return { version: input.version, status: 'absent', known: true, isDefault: false, resolvesTo: undefined };
+  return {
+    version: input.version,
+    status: target.deprecated === true ? 'deprecated' : 'present',
+    known: true,
+    isDefault: target.isDefault,
+    resolvesTo: kind === 'alias' ? target.name : undefined,
+  };
+}
+
+function tierOf(name: string, kind: MachineKind, cells: readonly MachineTierCell[]): { tier: MachineTier; reason: string } {
+  const where = (status: MachineStatus): string[] => cells.filter((c) => c.known && c.status === status).map((c) => c.version);
+  const deprecated = where('deprecated');
+  const present = where('present');
+  const absent = where('absent');
+  if (kind === 'alias') {
+    const targets = [...new Set(cells.flatMap((c) => (c.resolvesTo === undefined ? [] : [`${c.resolvesTo} in ${c.version}`])))];
+    return {
+      tier: 'a clean error at most',
+      reason: `${name} is an alias that resolves to the newest versioned type of each build (${targets.join(', ')}): between builds that resolve it differently QEMU refuses the stream ("Machine type received is ..."); migrate with the versioned name instead.`,
+    };
+  }
+  if (kind === 'unversioned') {
+    return {
+      tier: 'a clean error at most',
+      reason: `${name} has no version and no compat properties, so its hardware may change between releases: migration is only supported between identical builds; across builds the best case is a clean refusal.`,
+    };
+  }
+  let reason = `${name} pins its hardware with compat properties: a stream of it loads in every newer build that still offers ${name}`;
+  if (present.length + deprecated.length > 0) reason += ` (offered by ${[...present, ...deprecated].sort(compareVersions).join(', ')})`;
+  reason += '.';
+  if (deprecated.length > 0) reason += ` Deprecated in ${deprecated.join(', ')}: versioned types are deprecated after 3 years and removed after 6, so use it only to bring existing VMs in and plan a move to a newer type.`;
+  if (absent.length > 0) reason += ` Not offered by ${absent.join(', ')}: a VM of this type cannot be started or migrated there ("unsupported machine type").`;
+  return { tier: 'forward migration promised', reason };
+}
+
+function compareRows(a: MachineTierRow, b: MachineTierRow): number {
+  const kindOrder: Readonly<Record<MachineKind, number>> = { versioned: 0, alias: 1, unversioned: 2 };
+  if (a.kind !== b.kind) return kindOrder[a.kind] - kindOrder[b.kind];
+  if (a.family !== b.family) return a.family < b.family ? -1 : 1;
+  if (a.machineVersion !== undefined && b.machineVersion !== undefined) return compareVersions(b.machineVersion, a.machineVersion);
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function keepsOf(input: TierVersionInput): VersionKeeps {
+  const versioned = (input.machines?.machines ?? [])
+    .map((m) => ({ m, parsed: parseMachineName(m.name) }))
+    .filter((x) => x.parsed.version !== undefined);
+  const byFamily = new Map<string, { family: string; versions: string[] }>();
+  for (const { parsed } of versioned) {
+    const entry = byFamily.get(parsed.family) ?? { family: parsed.family, versions: [] };
+    byFamily.set(parsed.family, entry);
+    entry.versions.push(parsed.version ?? '');
+  }
+  const sortNames = (list: readonly string[]): string[] =>
+    [...list].sort((a, b) => {
+      const x = parseMachineName(a);
+      const y = parseMachineName(b);
+      return x.family !== y.family ? (x.family < y.family ? -1 : 1) : compareVersions(x.version ?? '', y.version ?? '');
+    });
+  return {
+    version: input.version,
+    versioned: sortNames(versioned.map((x) => x.m.name)),
+    deprecated: sortNames(versioned.filter((x) => x.m.deprecated === true).map((x) => x.m.name)),
+    families: [...byFamily.values()]
+      .map((f) => {
+        const sorted = [...f.versions].sort(compareVersions);
+        return { family: f.family, oldest: sorted[0] ?? '', newest: sorted[sorted.length - 1] ?? '', count: sorted.length };
+      })
+      .sort((a, b) => (a.family < b.family ? -1 : a.family > b.family ? 1 : 0)),
+  };
+}
+
+/**
+ * Device types whose realize registers their vmsd by hand (vmstate_register), so they migrate
+ * although the manifest has no entry for them: eepro100 (hw/net/eepro100.c, one vmsd per NIC
+ * model), ISA and (before 8.x) PIIX IDE (hw/ide/isa.c, hw/ide/piix.c).
+ */
+const HAND_REGISTERED = /^(i8255[0-9][a-z]*|i82562|i82801|isa-ide|piix[34]-ide(?:-xen)?)$/;
+
+/** Buses whose devices are saved by their controller, not by a vmsd of their own. */
+const CONTROLLER_SAVED_BUSES: ReadonlySet<string> = new Set(['IDE', 'floppy-bus', 'virtio-serial-bus', 'HDA', 'ccid-bus']);
+
+function noVmstateOf(input: TierVersionInput): NoVmstateDevices | undefined {
+  const manifest = input.manifest;
+  const devices = input.devices;
+  if (manifest === undefined || devices === undefined) return undefined;
+  const withState = new Set(manifest.devices.keys());
+  const found: NoVmstateDevice[] = [];
+  const excluded: { name: string; rule: string }[] = [];
+  for (const d of devices) {
+    if (withState.has(d.name)) continue;
+    const rule = exclusionRule(d, withState);
+    if (rule !== undefined) excluded.push({ name: d.name, rule });
+    else found.push({ name: d.name, bus: d.bus, category: d.category });
+  }
+  return { version: input.version, tier: 'cannot migrate', devices: found, excluded };
+}
+
+function exclusionRule(d: DeviceHelpEntry, withState: ReadonlySet<string>): string | undefined {
+  if (/cpu/i.test(d.category) || /-cpu$/.test(d.name)) return 'CPU model: saved by the per-vCPU cpu section';
+  if (d.bus !== undefined && CONTROLLER_SAVED_BUSES.has(d.bus)) return `on the ${d.bus} bus: saved by its controller`;
+  if (HAND_REGISTERED.test(d.name)) return 'registers its vmsd by hand in realize';
+  const proxied = /^(.*)-(pci|ccw)(?:-(?:non-)?transitional)?$/.exec(d.name);
+  if (proxied?.[1] !== undefined) {
+    const inner = `${proxied[1]}-device`;
+    if (withState.has(inner) || withState.has(proxied[1])) return `virtio proxy: saved by ${withState.has(inner) ? inner : proxied[1]}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,189 @@
+/**
+ * `migscope hosts --stream S | --src-manifest M --machine T --host NAME:file,file,... [--json]`:
+ * accept or reject each candidate destination host for one VM, with reasons.
+ */
+import { formatInputError, type QueryMachines, type VmstateManifest } from '../../manifest/index.ts';
+import type { DeviceModelManifest } from '../../manifest/device-models.ts';
+import { chooseHosts, machineOf, type HostCandidate, type HostChoice, type VmToPlace } from '../../analysis/host-chooser.ts';
+import { usageError, type CommandIo } from '../io.ts';
+import { findingJson, loadInputDocument, loadManifest, loadStreamFacts } from './check.ts';
+
+export const hostsUsage = `usage: migscope hosts (--stream S [--src-manifest M] | --src-manifest M --machine T)
+                      --host NAME:FILE[,FILE...] [--host ...] [--models FILE] [--devices LIST] [--json]
+
+Says for each candidate host whether the VM can migrate there, and why not.
+
+  --stream S          the VM's migration stream: its machine type, devices, versions, subsections
+  --src-manifest M    the source QEMU's -dump-vmstate manifest (with --stream: for conditional
+                      fields the stream's vmdesc cannot show; without: the VM is described by it)
+  --machine T         the VM's machine type (required without --stream)
+  --host NAME:FILES   a candidate: its -dump-vmstate manifest, its query-machines reply, and
+                      optionally its device-model manifest, comma-separated, in any order
+  --models FILE       the device models the VM needs (same shape as a host's device-model
+                      manifest; a version without params means the host's definition of it)
+  --devices LIST      without --stream: the VM's devices (vmsd names or QOM types, comma-
+                      separated); their breaking findings reject a host, others only warn
+  --json              JSON output
+
+Exit 0 when at least one host accepts, 1 when every host rejects, 2 on bad input.
+`;
+
+interface HostsArgs {
+  readonly stream: string | undefined;
+  readonly srcManifest: string | undefined;
+  readonly machine: string | undefined;
+  readonly hosts: readonly { readonly name: string; readonly files: readonly string[] }[];
+  readonly models: string | undefined;
+  readonly devices: readonly string[] | undefined;
+  readonly json: boolean;
+}
+
+export async function hostsCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const parsed = parseHostsArgs(args);
+  if (parsed === 'help') {
+    io.out(hostsUsage);
+    return 0;
+  }
+  if (typeof parsed === 'string') return usageError(io, `hosts: ${parsed}\n${hostsUsage}`);
+
+  let source: VmstateManifest | undefined;
+  if (parsed.srcManifest !== undefined) {
+    const loaded = await loadManifest(parsed.srcManifest);
+    if (!loaded.ok) return usageError(io, formatInputError(loaded.error));
+    source = loaded.value;
+  }
+  let vm: VmToPlace;
+  if (parsed.stream !== undefined) {
+    const facts = await loadStreamFacts(parsed.stream);
+    if (!facts.ok) return usageError(io, facts.error);
+    if (parsed.machine !== undefined && facts.value.machineType !== undefined && parsed.machine !== facts.value.machineType) {
+      return usageError(io, `hosts: --machine ${parsed.machine} contradicts the stream's machine type ${facts.value.machineType}`);
+    }
+    vm = { kind: 'stream', facts: facts.value, sourceManifest: source };
+  } else if (source !== undefined && parsed.machine !== undefined) {
+    vm = { kind: 'manifest', manifest: source, machine: parsed.machine, devices: parsed.devices };
+  } else {
+    return usageError(io, `hosts: give --stream, or --src-manifest with --machine\n${hostsUsage}`);
+  }
+
+  let requirements: DeviceModelManifest | undefined;
+  if (parsed.models !== undefined) {
+    const doc = await loadInputDocument(parsed.models);
+    if (!doc.ok) return usageError(io, formatInputError(doc.error));
+    if (doc.value.kind !== 'device-models') return usageError(io, `${parsed.models}: $: expected a device-model manifest (an array of {"model": ...}), got a ${doc.value.kind} file`);
+    requirements = doc.value.models;
+  }
+
+  const candidates: HostCandidate[] = [];
+  for (const host of parsed.hosts) {
+    let manifest: VmstateManifest | undefined;
+    let machines: QueryMachines | undefined;
+    let models: DeviceModelManifest | undefined;
+    for (const file of host.files) {
+      const doc = await loadInputDocument(file);
+      if (!doc.ok) return usageError(io, formatInputError(doc.error));
+      const v = doc.value;
+      const twice = (what: string): number => usageError(io, `${file}: $: host ${host.name} already has a ${what}`);
+      if (v.kind === 'manifest') {
+        if (manifest !== undefined) return twice('manifest');
+        manifest = v.manifest;
+      } else if (v.kind === 'query-machines') {
+        if (machines !== undefined) return twice('query-machines reply');
+        machines = v.machines;
+      } else if (v.kind === 'device-models') {
+        if (models !== undefined) return twice('device-model manifest');
+        models = v.models;
+      } else {
+        return usageError(io, `${file}: $: -device help output is not a host input of hosts`);
+      }
+    }
+    candidates.push({ name: host.name, manifest, machines, models });
+  }
+
+  const choices = chooseHosts(vm, candidates, { requirements });
+  io.out(parsed.json ? `${JSON.stringify(hostsJson(vm, choices), undefined, 2)}\n` : hostsText(vm, choices));
+  return choices.some((c) => c.decision === 'accept') ? 0 : 1;
+}
+
+function describeVm(vm: VmToPlace): Record<string, unknown> {
+  return vm.kind === 'stream'
+    ? { from: 'stream', stream: vm.facts.name, machineType: vm.facts.machineType, devices: vm.facts.devices.map((d) => d.vmsdName) }
+    : { from: 'manifest', manifest: vm.manifest.file, machineType: vm.machine, devices: vm.devices };
+}
+
+function hostsJson(vm: VmToPlace, choices: readonly HostChoice[]): unknown {
+  return {
+    vm: describeVm(vm),
+    hosts: choices.map((c) => ({ host: c.host, decision: c.decision, reasons: c.reasons, findings: c.findings.map(findingJson) })),
+  };
+}
+
+function hostsText(vm: VmToPlace, choices: readonly HostChoice[]): string {
+  let text =
+    vm.kind === 'stream'
+      ? `VM: stream ${vm.facts.name}, machine type ${vm.facts.machineType ?? 'unknown'}, ${vm.facts.devices.length} device sections\n`
+      : `VM: described by ${vm.manifest.file}, machine type ${machineOf(vm) ?? 'unknown'}${vm.devices === undefined ? '' : `, devices ${vm.devices.join(', ')}`}\n`;
+  for (const c of choices) {
+    text += `${c.host}: ${c.decision}\n`;
+    for (const r of c.reasons) if (r.verdict !== 'fine') text += `  ${r.verdict === 'breaks' ? 'reject ' : 'warning'} ${r.message}\n`;
+  }
+  return text;
+}
+
+/** The options, `'help'`, or a usage error message. */
+export function parseHostsArgs(args: readonly string[]): HostsArgs | 'help' | string {
+  let stream: string | undefined;
+  let srcManifest: string | undefined;
+  let machine: string | undefined;
+  let models: string | undefined;
+  let devices: string[] | undefined;
+  let json = false;
+  const hosts: { name: string; files: string[] }[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const takeValue = (): string | undefined => {
+      if (eq !== -1) return arg.slice(eq + 1);
+      i++;
+      return args[i];
+    };
+    switch (name) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--json':
+        if (eq !== -1) return '--json takes no value';
+        json = true;
+        break;
+      case '--stream':
+      case '--src-manifest':
+      case '--machine':
+      case '--models':
+      case '--devices':
+      case '--host': {
+        const value = takeValue();
+        if (value === undefined || value === '') return `${name} needs a value`;
+        if (name === '--stream') stream = value;
+        else if (name === '--src-manifest') srcManifest = value;
+        else if (name === '--machine') machine = value;
+        else if (name === '--models') models = value;
+        else if (name === '--devices') devices = value.split(',').filter((d) => d !== '');
+        else {
+          const colon = value.indexOf(':');
+          if (colon <= 0) return `--host takes NAME:FILE[,FILE...], got '${value}'`;
+          const files = value.slice(colon + 1).split(',').filter((f) => f !== '');
+          if (files.length === 0) return `--host ${value.slice(0, colon)} names no files`;
+          hosts.push({ name: value.slice(0, colon), files });
+        }
+        break;
+      }
+      default:
+        return arg.startsWith('-') ? `unknown option '${arg}'` : `unexpected argument '${arg}'`;
+    }
+  }
+  if (hosts.length === 0) return 'give at least one --host';
+  if (stream === undefined && (srcManifest === undefined || machine === undefined)) return 'give --stream, or --src-manifest with --machine';
+  if (stream !== undefined && devices !== undefined) return '--devices is for --src-manifest without --stream (a stream lists its devices)';
+  return { stream, srcManifest, machine, hosts, models, devices, json };
+}
