@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeBenchStream } from './bench-stream.ts';
 import { benchInBrowser } from './bench-browser.ts';
+import { benchAnalysis } from './bench-analysis.ts';
 
 const dir = join(process.cwd(), 'bench-data');
 mkdirSync(dir, { recursive: true });
@@ -22,6 +23,7 @@ function decodeOnce(file: string): { ms: number; bytes: number; error: string | 
 }
 
 console.log(`migscope bench on ${process.platform} ${process.arch}, node ${process.version}`);
+for (const line of benchAnalysis()) console.log(line);
 for (const gib of sizes) {
   const file = join(dir, `bench-${gib}g.mig`);
   if (!existsSync(file) || statSync(file).size < gib * GiB) {
