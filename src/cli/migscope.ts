@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
   decode: async () => (await import('./commands/decode.ts')).decodeCommand,
   trace: async () => (await import('./commands/trace.ts')).traceCommand,
   check: async () => (await import('./commands/check.ts')).checkCommand,
+  explain: async () => (await import('./commands/explain.ts')).explainCommand,
   matrix: async () => (await import('./commands/matrix.ts')).matrixCommand,
   tiers: async () => (await import('./commands/tiers.ts')).tiersCommand,
   hosts: async () => (await import('./commands/hosts.ts')).hostsCommand,
@@ -21,6 +22,7 @@ commands:
   decode <stream> [--format json|analyze|desc]   decode a migration stream
   trace <log> [--json]                           sections and failure point of a QEMU trace log
   check --src A --dest B [--format static-checker|json|text] [--reverse]   compare two -dump-vmstate manifests
+  explain <stream> [--dest-log F] [--dest-manifest F] [--dest-machine M] [--dest-machines F] [--dest-cmdline F] [--dest-version V] [--json]   why a load fails, or whether it will
   matrix <manifest>... [--stream S]... [--machine M] [--json]   devices x version pairs for one machine type
   tiers <query-machines|manifest|devices.txt>... [--json]   machine types x versions and their support tiers
   hosts --stream S | --src-manifest M --machine T --host NAME:FILES... [--json]   accept or reject destination hosts

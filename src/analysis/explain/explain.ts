@@ -1,0 +1,193 @@
+/**
+ * "Why did (or will) this load fail": one answer from whatever is at hand.
+ *
+ * With a destination log, the log decides the verdict (it is what happened) and the stream
+ * locates it (diagnose.ts). Without one, the destination knowledge predicts it (predict.ts).
+ * Both give the same record, rendered here as the JSON the CLI prints and as text.
+ */
+import type { DecodeResult } from '../../format/model.ts';
+import { parseDestLog, type DestLog } from './dest-log.ts';
+import { diagnoseLoad, type Diagnosis } from './diagnose.ts';
+import type { ExplainBasis, ExplainFailure, ExplainNote, ExplainVerdict } from './model.ts';
+import { predictLoad, resolveDestination, type DestinationKnowledge, type Prediction, type ResolvedDestination } from './predict.ts';
+import { formatQemuVersion } from './qemu-version.ts';
+import { hex } from './stream-locate.ts';
+
+export interface ExplainInput {
+  readonly stream: DecodeResult;
+  /** The destination's stderr / log text, or an already parsed one. */
+  readonly log?: string | DestLog | undefined;
+  readonly destination?: DestinationKnowledge | undefined;
+  /** The stream bytes (decoded, unwrapped), for opaque fields at the failure point. */
+  readonly bytes?: Uint8Array | undefined;
+}
+
+export interface ExplainResult {
+  readonly verdict: ExplainVerdict;
+  readonly basis: ExplainBasis;
+  readonly failure: ExplainFailure | undefined;
+  readonly notes: readonly ExplainNote[];
+  readonly assumptions: readonly string[];
+  readonly destination: ResolvedDestination | undefined;
+  readonly diagnosis: Diagnosis | undefined;
+  readonly prediction: Prediction | undefined;
+}
+
+export function explainLoad(input: ExplainInput): ExplainResult {
+  const dest = input.destination;
+  const resolved = dest !== undefined ? resolveDestination(dest) : undefined;
+  if (input.log !== undefined) {
+    const log = typeof input.log === 'string' ? parseDestLog(input.log) : input.log;
+    const diagnosis = diagnoseLoad(input.stream, log, { destination: dest, bytes: input.bytes });
+    return {
+      verdict: diagnosis.verdict,
+      basis: 'log',
+      failure: diagnosis.failure,
+      notes: diagnosis.notes,
+      assumptions: diagnosis.prediction?.assumptions ?? [],
+      destination: resolved,
+      diagnosis,
+      prediction: diagnosis.prediction,
+    };
+  }
+  const prediction = predictLoad(input.stream, dest ?? {});
+  const damaged = prediction.failure !== undefined && (prediction.failure.cause === 'TRUNCATED' || prediction.failure.cause === 'CORRUPTED' || prediction.failure.cause === 'BAD_HEADER');
+  return {
+    verdict: prediction.verdict,
+    basis: damaged ? 'stream' : 'prediction',
+    failure: prediction.failure ?? riskAsFailure(prediction.notes),
+    notes: prediction.notes,
+    assumptions: prediction.assumptions,
+    destination: prediction.destination,
+    diagnosis: undefined,
+    prediction,
+  };
+}
+
+/**
+ * `at-risk` still answers "what would fail": the first risk that names a cause, with the text
+ * QEMU would print if it turned out badly.
+ */
+function riskAsFailure(notes: readonly ExplainNote[]): ExplainFailure | undefined {
+  const risk = notes.find((n) => n.severity === 'at-risk' && n.cause !== undefined);
+  if (risk === undefined || risk.cause === undefined) return undefined;
+  return {
+    cause: risk.cause,
+    section: risk.section,
+    field: undefined,
+    offset: risk.offset ?? risk.section?.offset,
+    length: risk.section?.length,
+    message: risk.message ?? '',
+    explanation: `Not known to fail, but it may: ${risk.text}.`,
+    fix: risk.fix ?? 'Give the missing destination input to settle it.',
+    values: [],
+  };
+}
+
+/** The CLI's `--json` shape: `{"verdict", "failure": {...} | null, ...}`. */
+export interface ExplainJson {
+  readonly verdict: ExplainVerdict;
+  readonly basis: ExplainBasis;
+  readonly failure: {
+    readonly cause: string;
+    readonly section: { readonly idstr: string; readonly instance: number; readonly offset: number; readonly length: number } | null;
+    readonly field: string | null;
+    readonly offset: number | null;
+    readonly length: number | null;
+    readonly message: string;
+    readonly explanation: string;
+    readonly fix: string;
+    readonly values: readonly { readonly name: string; readonly offset: number; readonly length: number; readonly value: string }[];
+  } | null;
+  /** For `at-risk`: what the inputs cannot settle. */
+  readonly risks: readonly { readonly code: string; readonly text: string; readonly section: string | null }[];
+  readonly notes: readonly { readonly code: string; readonly text: string }[];
+  readonly assumptions: readonly string[];
+  readonly destination: { readonly machine: string | null; readonly machineSource: string | null; readonly machineType: string | null; readonly version: string | null; readonly versionSource: string | null } | null;
+  /** With a log: what the destination's inputs would have predicted. */
+  readonly prediction: { readonly verdict: ExplainVerdict; readonly cause: string | null; readonly section: string | null } | null;
+}
+
+export function explainResultToJson(r: ExplainResult): ExplainJson {
+  const f = r.failure;
+  const d = r.destination;
+  return {
+    verdict: r.verdict,
+    basis: r.basis,
+    failure:
+      f === undefined
+        ? null
+        : {
+            cause: f.cause,
+            section: f.section ?? null,
+            field: f.field ?? null,
+            offset: f.offset ?? null,
+            length: f.length ?? null,
+            message: f.message,
+            explanation: f.explanation,
+            fix: f.fix,
+            values: f.values,
+          },
+    risks: r.notes.filter((n) => n.severity === 'at-risk').map((n) => ({ code: n.code, text: n.text, section: n.section?.idstr ?? null })),
+    notes: r.notes.filter((n) => n.severity === 'info').map((n) => ({ code: n.code, text: n.text })),
+    assumptions: r.assumptions,
+    destination:
+      d === undefined
+        ? null
+        : {
+            machine: d.machine ?? null,
+            machineSource: d.machineSource ?? null,
+            machineType: d.machineType ?? null,
+            version: d.version !== undefined ? formatQemuVersion(d.version) : null,
+            versionSource: d.versionSource ?? null,
+          },
+    prediction:
+      r.basis === 'log' && r.prediction !== undefined
+        ? { verdict: r.prediction.verdict, cause: r.prediction.failure?.cause ?? null, section: r.prediction.failure?.section?.idstr ?? null }
+        : null,
+  };
+}
+
+/** Plain text for a terminal: verdict, then the same story as the JSON. */
+export function explainResultToText(r: ExplainResult, streamName: string): string {
+  const lines: string[] = [];
+  const how = r.basis === 'log' ? 'from the destination log' : r.basis === 'stream' ? 'from the stream itself' : 'predicted from what is known of the destination';
+  const word = r.verdict === 'fails' ? 'FAILS' : r.verdict === 'loads' ? 'LOADS' : 'AT RISK';
+  lines.push(`${streamName}: ${word} (${how})`);
+  const f = r.failure;
+  if (f !== undefined) {
+    lines.push('');
+    lines.push(`cause:       ${f.cause}`);
+    if (f.section !== undefined) lines.push(`section:     '${f.section.idstr}' instance ${f.section.instance}, ${hex(f.section.offset)}..${hex(f.section.offset + f.section.length)} (${f.section.length} bytes)`);
+    if (f.field !== undefined) lines.push(`field:       ${f.field}`);
+    if (f.offset !== undefined) lines.push(`offset:      ${hex(f.offset)}${f.length !== undefined ? ` (${f.length} bytes)` : ''}`);
+    for (const v of f.values) lines.push(`value:       ${v.name} = ${v.value} at ${hex(v.offset)}`);
+    if (f.message !== '') {
+      lines.push('');
+      lines.push(r.verdict === 'at-risk' ? 'if it fails, QEMU prints:' : r.basis === 'log' ? 'QEMU printed:' : 'QEMU prints:');
+      for (const m of f.message.split('\n')) lines.push(`  ${m}`);
+    }
+    lines.push('');
+    lines.push(`why: ${f.explanation}`);
+    lines.push('');
+    lines.push(`fix: ${f.fix}`);
+  }
+  const risks = r.notes.filter((n) => n.severity === 'at-risk');
+  if (risks.length > 0) {
+    lines.push('');
+    lines.push('at risk because:');
+    for (const n of risks) lines.push(`  - ${n.text}`);
+  }
+  const info = r.notes.filter((n) => n.severity === 'info');
+  if (info.length > 0) {
+    lines.push('');
+    lines.push('notes:');
+    for (const n of info) lines.push(`  - ${n.text}`);
+  }
+  if (r.assumptions.length > 0) {
+    lines.push('');
+    lines.push('assumed:');
+    for (const a of r.assumptions) lines.push(`  - ${a}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,281 @@
+/**
+ * A destination QEMU command line, as far as migration cares: the machine type, the RAM size,
+ * whether QEMU adds its default devices, and the `-device` list in order (PCI slots are handed
+ * out in that order).
+ *
+ * Accepts a bare command line (shell quoting, backslash-newline continuations) or a file with
+ * comment lines and the command on one of them, such as the fixtures' `.cmd` files (where a
+ * `chroot DIR` prefix may come first): the first line naming a `qemu-system-*`/`qemu-kvm`
+ * program is used, everything before the program is ignored.
+ */
+
+export interface DeviceOption {
+  readonly driver: string;
+  readonly props: ReadonlyMap<string, string>;
+  /** Position among the `-device` options (0-based). */
+  readonly index: number;
+  readonly text: string;
+}
+
+export interface QemuCommandLine {
+  readonly program: string | undefined;
+  readonly args: readonly string[];
+  /** `-machine`/`-M` type (first value or `type=`), undefined when not given. */
+  readonly machine: string | undefined;
+  readonly machineProps: ReadonlyMap<string, string>;
+  /** `-m` in bytes. */
+  readonly memory: number | undefined;
+  readonly nodefaults: boolean;
+  /** `-vga` value. */
+  readonly vga: string | undefined;
+  /** `-nic`/`-net nic` options (each may create a NIC), and whether any `-netdev`/`-net`/`-nic` was given. */
+  readonly nics: readonly ReadonlyMap<string, string>[];
+  readonly netOptionGiven: boolean;
+  readonly devices: readonly DeviceOption[];
+  /** `-incoming` value. */
+  readonly incoming: string | undefined;
+}
+
+export type CmdlineResult = { readonly ok: true; readonly value: QemuCommandLine } | { readonly ok: false; readonly message: string };
+
+/** Options without an argument (qemu-options.hx `HAS_ARG` absent), as far as a VM line uses them. */
+const FLAG_OPTIONS: ReadonlySet<string> = new Set([
+  'nodefaults',
+  'S',
+  's',
+  'no-reboot',
+  'no-shutdown',
+  'daemonize',
+  'enable-kvm',
+  'snapshot',
+  'nographic',
+  'no-user-config',
+  'usb',
+  'no-hpet',
+  'no-acpi',
+  'full-screen',
+  'version',
+  'help',
+  'h',
+  'preconfig',
+  'only-migratable',
+  'no-fd-bootchk',
+  'win2k-hack',
+  'rtc-td-hack',
+  'semihosting',
+  'no-quit',
+  'alt-grab',
+  'ctrl-grab',
+  'sdl',
+  'curses',
+  'singlestep',
+  'one-insn-per-tb',
+  'old-param',
+  'xen-attach',
+]);
+
+const PROGRAM = /(^|\/)(qemu-system-[\w-]+|qemu-kvm|qemu)$/;
+
+export function parseQemuCommandLine(text: string): CmdlineResult {
+  const tokens = pickCommand(text);
+  if (tokens === undefined) return { ok: false, message: 'no QEMU command line found (expected a qemu-system-* program or options starting with -)' };
+  let program: string | undefined;
+  let start = 0;
+  const p = tokens.findIndex((t) => PROGRAM.test(t));
+  if (p >= 0) {
+    program = tokens[p];
+    start = p + 1;
+  } else if (!(tokens[0] ?? '').startsWith('-')) {
+    return { ok: false, message: `no QEMU program in the command line (first word '${tokens[0] ?? ''}')` };
+  }
+  const args = tokens.slice(start);
+  let machine: string | undefined;
+  let machineProps = new Map<string, string>();
+  let memory: number | undefined;
+  let nodefaults = false;
+  let vga: string | undefined;
+  let netOptionGiven = false;
+  let incoming: string | undefined;
+  const nics: Map<string, string>[] = [];
+  const devices: DeviceOption[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (!arg.startsWith('-')) continue;
+    const name = arg.replace(/^--?/, '');
+    if (FLAG_OPTIONS.has(name)) {
+      if (name === 'nodefaults') nodefaults = true;
+      continue;
+    }
+    const value = args[i + 1];
+    i++;
+    if (value === undefined) return { ok: false, message: `option ${arg} needs a value` };
+    switch (name) {
+      case 'machine':
+      case 'M': {
+        const kv = parseKeyval(value, 'type');
+        const type = kv.get('type');
+        if (type !== undefined) machine = type;
+        machineProps = new Map([...machineProps, ...kv]);
+        break;
+      }
+      case 'm': {
+        const kv = parseKeyval(value, 'size');
+        const size = kv.get('size');
+        if (size !== undefined) {
+          const bytes = parseSize(size, 1024 * 1024);
+          if (bytes === undefined) return { ok: false, message: `-m ${value}: not a size` };
+          memory = bytes;
+        }
+        break;
+      }
+      case 'vga':
+        vga = value;
+        break;
+      case 'netdev':
+        netOptionGiven = true;
+        break;
+      case 'nic':
+        netOptionGiven = true;
+        if (value !== 'none') nics.push(parseKeyval(value, 'type'));
+        break;
+      case 'net': {
+        netOptionGiven = true;
+        const kv = parseKeyval(value, 'type');
+        if (kv.get('type') === 'nic') nics.push(kv);
+        break;
+      }
+      case 'device': {
+        const dev = parseDevice(value, devices.length);
+        if (dev === undefined) return { ok: false, message: `-device ${value}: no driver` };
+        devices.push(dev);
+        break;
+      }
+      case 'incoming':
+        incoming = value;
+        break;
+      default:
+        break;
+    }
+  }
+  return { ok: true, value: { program, args, machine, machineProps, memory, nodefaults, vga, nics, netOptionGiven, devices, incoming } };
+}
+
+/** A command line with one more `-device` (first or last); what a "plus device" case needs. */
+export function withDevice(cmd: QemuCommandLine, driver: string, where: 'first' | 'last'): QemuCommandLine {
+  const added: DeviceOption = { driver, props: new Map(), index: 0, text: driver };
+  const list = where === 'first' ? [added, ...cmd.devices] : [...cmd.devices, added];
+  return { ...cmd, devices: list.map((d, index) => ({ ...d, index })) };
+}
+
+/** A command line without the `-device` options of this driver. */
+export function withoutDevice(cmd: QemuCommandLine, driver: string): QemuCommandLine {
+  return { ...cmd, devices: cmd.devices.filter((d) => d.driver !== driver).map((d, index) => ({ ...d, index })) };
+}
+
+function pickCommand(text: string): string[] | undefined {
+  const joined = text.replace(/\\\r?\n/g, ' ');
+  const lines = joined.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+  for (const line of lines) {
+    const tokens = shellSplit(line);
+    if (tokens.some((t) => PROGRAM.test(t))) return tokens;
+  }
+  const first = lines[0];
+  return first === undefined ? undefined : shellSplit(first);
+}
+
+/** POSIX-shell-like word splitting: quotes and backslashes, no expansion. */
+export function shellSplit(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as string;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else cur += c;
+      continue;
+    }
+    if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1] as string)) cur += line[++i];
+      else cur += c;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < line.length) {
+      cur += line[++i];
+      inWord = true;
+    } else if (c === ' ' || c === '\t') {
+      if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) out.push(cur);
+  return out;
+}
+
+/** QemuOpts text: `a,b=c,d=e` with `,,` as an escaped comma; the first bare item is `implied`. */
+function parseKeyval(text: string, implied: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const items: string[] = [];
+  let cur = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === ',' && text[i + 1] === ',') {
+      cur += ',';
+      i++;
+    } else if (c === ',') {
+      items.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  items.push(cur);
+  items.forEach((item, i) => {
+    const eq = item.indexOf('=');
+    if (eq < 0) {
+      if (i === 0) out.set(implied, item);
+      else out.set(item, 'on');
+    } else out.set(item.slice(0, eq), item.slice(eq + 1));
+  });
+  return out;
+}
+
+function parseDevice(value: string, index: number): DeviceOption | undefined {
+  if (value.trimStart().startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const props = new Map<string, string>();
+    for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') props.set(k, String(v));
+    const driver = props.get('driver');
+    if (driver === undefined) return undefined;
+    props.delete('driver');
+    return { driver, props, index, text: value };
+  }
+  const kv = parseKeyval(value, 'driver');
+  const driver = kv.get('driver');
+  if (driver === undefined || driver === '') return undefined;
+  kv.delete('driver');
+  return { driver, props: kv, index, text: value };
+}
+
+/** `64M`, `1G`, `512` (in `unit`s), `0x1000` → bytes. */
+export function parseSize(text: string, unit: number): number | undefined {
+  const m = /^(0x[0-9a-f]+|\d+(?:\.\d+)?)([kKmMgGtT]?)[bB]?$/.exec(text.trim());
+  if (m === null) return undefined;
+  const n = Number(m[1]);
+  const suffix = (m[2] ?? '').toUpperCase();
+  const mult = suffix === 'K' ? 1024 : suffix === 'M' ? 1024 ** 2 : suffix === 'G' ? 1024 ** 3 : suffix === 'T' ? 1024 ** 4 : unit;
+  return Math.round(n * mult);
+}
