@@ -12,6 +12,7 @@ import { parseQueryMachines, parseVmstateManifest, type VmstateManifest } from '
 import { runStaticChecker } from '../src/analysis/static-checker.ts';
 import { stream } from '../src/format/test-support/stream-builder.ts';
 import { parseTraceLog } from '../src/trace/index.ts';
+import { explainLoad } from '../src/analysis/explain/index.ts';
 
 export interface FuzzTarget {
   readonly name: string;
@@ -139,6 +140,13 @@ export async function defaultTargets(): Promise<FuzzTarget[]> {
     logLines('loads/mismatch/a3__11.1__11.1__pc-i440fx-11.1-minimal.log.gz', 0, 400),
     logLines('streams/5.2/pc-q35-5.2-minimal.save-trace.log.gz', 100, 400),
   ];
+  const failingLog = text.decode(gz('loads/mismatch/e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gz')).split('\n');
+  const logTail = new TextEncoder().encode(failingLog.slice(-300).join('\n'));
+  const explainStream = await withoutRam('streams/7.2/pc-i440fx-7.2-default.mig.gz');
+  const explainDecoded = await decodeStream(bytesSource(explainStream));
+  const destText = text.decode(gz('versions/7.2/vmstate-pc-i440fx-7.2.json.gz'));
+  const explainDest = parseVmstateManifest(destText, 'vmstate-pc-i440fx-7.2.json');
+  const destination = { manifest: explainDest.ok ? explainDest.value : undefined, machine: 'pc-i440fx-7.2' };
   const dest = parseVmstateManifest(text.decode(manifests[1]), 'dump1.json');
   const destManifest: VmstateManifest | undefined = dest.ok ? dest.value : undefined;
   return [
@@ -159,6 +167,25 @@ export async function defaultTargets(): Promise<FuzzTarget[]> {
           runStaticChecker(m.value, destManifest);
           runStaticChecker(destManifest, m.value);
         }
+        await Promise.resolve();
+      },
+    },
+    {
+      // A damaged stream, explained against a real destination log and manifest.
+      name: 'explain-stream',
+      corpus: [explainStream],
+      run: async (input) => {
+        const decoded = await decodeStream(bytesSource(input, 'fuzz'));
+        explainLoad({ stream: decoded, log: text.decode(logTail), destination, bytes: input });
+        explainLoad({ stream: decoded, destination, bytes: input });
+      },
+    },
+    {
+      // A damaged destination log, against the real stream.
+      name: 'explain-log',
+      corpus: [logTail],
+      run: async (input) => {
+        explainLoad({ stream: explainDecoded, log: text.decode(input), destination, bytes: explainStream });
         await Promise.resolve();
       },
     },
