@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { defaultTargets, fuzz, MUTATORS, prng } from './fuzz-core.ts';
 
 describe('fuzzing every entry point (fixed seed slice)', () => {
-  it('2,000 mutated real inputs give only typed errors, each within a second', async () => {
-    const report = await fuzz(await defaultTargets(), 2000, 20261122);
+  it('2,000 mutated real inputs give only typed errors, none hangs', async () => {
+    // The one-second budget per input is `npm run fuzz`'s; here the bound only catches hangs,
+    // since a shared 2-core CI machine makes wall-clock limits flaky.
+    const report = await fuzz(await defaultTargets(), 2000, 20261122, 10_000);
     expect(report.failures.map((f) => `${f.target} #${f.iteration} [${f.mutations.join(',')}]: ${f.error}`)).toEqual([]);
     expect(Object.values(report.perTarget).reduce((a, b) => a + b, 0)).toBe(2000);
   }, 300_000);
