@@ -18,7 +18,7 @@ export interface CliField {
 
 export interface CliDecode {
   readonly configuration?: { readonly machineType: string };
-  readonly sections: readonly { readonly type: string; readonly idstr: string; readonly offset: number }[];
+  readonly sections: readonly { readonly type: string; readonly idstr: string; readonly offset: number; readonly instanceId?: number }[];
   readonly devices?: readonly { readonly idstr: string; readonly instanceId: number; readonly fields: readonly CliField[] }[];
   readonly error?: { readonly code: string; readonly offset: number; readonly path: readonly string[]; readonly message: string };
 }

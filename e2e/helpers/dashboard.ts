@@ -1,6 +1,7 @@
 /**
  * The dashboard as the tests see it: ways to open files (drop and file picker), to wait until
- * the app settled, and to find rows, fields and bytes without knowing the markup.
+ * the app settled, and to find files, tabs, rows, fields, bytes and timeline lanes without
+ * knowing the markup.
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -41,18 +42,74 @@ export class Dashboard {
       await zone.dispatchEvent(type, { dataTransfer: transfer });
     }
     await transfer.dispose();
-    await this.waitForFile(basename(paths[0] ?? ''));
+    await this.waitForFiles(paths.map((p) => basename(p)));
   }
 
   /** Opens files through the `<input type=file>` of the file picker. */
   async pickFiles(...paths: string[]): Promise<void> {
     await this.page.locator('input[type=file]').first().setInputFiles(paths);
-    await this.waitForFile(basename(paths[0] ?? ''));
+    await this.waitForFiles(paths.map((p) => basename(p)));
   }
 
-  private async waitForFile(name: string): Promise<void> {
-    await expect(this.fileName()).toHaveText(name);
+  /** Every file is listed and recognised, and whatever it started (a decode, a parse) is done. */
+  private async waitForFiles(names: readonly string[]): Promise<void> {
+    for (const name of names) await expect(this.fileItem(name).last()).not.toHaveAttribute('data-kind', 'detecting');
     await this.waitForIdle();
+  }
+
+  // ---- workspace
+
+  filesPanel(): Locator {
+    return this.page.getByTestId('files-panel');
+  }
+
+  /** A file's entry in the Files panel, by its name. */
+  fileItem(name: string): Locator {
+    return this.filesPanel().locator(`[data-testid="file-item"][data-name="${cssString(name)}"]`);
+  }
+
+  /** What the file was recognised as, as the Files panel says it (`migration stream`, `load log`...). */
+  fileKind(name: string): Locator {
+    return this.fileItem(name).getByTestId('file-kind');
+  }
+
+  async removeFile(name: string): Promise<void> {
+    await this.fileItem(name).getByRole('button', { name: `Remove ${name}` }).click();
+    await this.waitForIdle();
+  }
+
+  tab(label: string): Locator {
+    return this.page.getByRole('tab', { name: label, exact: true });
+  }
+
+  async openTab(label: string): Promise<void> {
+    await this.tab(label).click();
+    await expect(this.tab(label)).toHaveAttribute('aria-selected', 'true');
+    await this.waitForIdle();
+  }
+
+  // ---- timeline
+
+  timeline(side: 'save' | 'load'): Locator {
+    return this.page.getByTestId(`timeline-${side}`);
+  }
+
+  /** Lane labels of a timeline, in order: `idstr#instance` (or `configuration`). */
+  laneKeys(side: 'save' | 'load'): Promise<string[]> {
+    return this.timeline(side).locator('[role=option]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lane') ?? ''));
+  }
+
+  lane(side: 'save' | 'load', key: string): Locator {
+    return this.timeline(side).locator(`[role=option][data-lane="${cssString(key)}"]`);
+  }
+
+  /** A lane's drawing in the plot (its bars are inside). */
+  lanePlot(side: 'save' | 'load', key: string): Locator {
+    return this.timeline(side).locator(`g.lane[data-lane="${cssString(key)}"]`);
+  }
+
+  axisLabels(side: 'save' | 'load'): Promise<string[]> {
+    return this.timeline(side).getByTestId('timeline-axis').locator('text').allTextContents();
   }
 
   dropZone(): Locator {

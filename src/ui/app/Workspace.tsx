@@ -1,125 +1,124 @@
-import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import { ExplainView } from '../explain/ExplainView.tsx';
+import { HostsView } from '../hosts/HostsView.tsx';
+import { MatrixView } from '../matrix/MatrixView.tsx';
 import { DropZone } from '../stream/DropZone.tsx';
-import { ProgressPanel } from '../stream/ProgressPanel.tsx';
-import { SamplesMenu } from '../stream/SamplesMenu.tsx';
-import { StreamView } from '../stream/StreamView.tsx';
-import { decodeQueryKey, useStreamDecode } from '../stream/use-stream-decode.ts';
-import { FailurePanel } from './FailurePanel.tsx';
-import { DEFAULT_SAMPLE, fetchSample, SAMPLES, sampleFromHash, sampleHash, type Sample } from './samples.ts';
+import { StreamPanel } from '../stream/StreamPanel.tsx';
+import { TiersView } from '../tiers/TiersView.tsx';
+import { TimelineView } from '../timeline/TimelineView.tsx';
+import { VIEWS } from '../views/views.ts';
+import { FilesPanel } from '../workspace/FilesPanel.tsx';
+import { useWorkspaceState, useWorkspaceStore } from '../workspace/workspace-context.ts';
+import { activeFile, type ViewId, type WorkspaceState } from '../workspace/workspace-store.ts';
+import { fetchSampleSet, SAMPLE_SETS, sampleFromHash, sampleHash, type SampleSet } from './samples.ts';
+import { SampleGallery } from './SampleGallery.tsx';
 import { useFileDrop } from './use-file-drop.ts';
+import { panelId, tabId, ViewTabs } from './ViewTabs.tsx';
 
-type Opened = { readonly kind: 'sample'; readonly sample: Sample } | { readonly kind: 'file'; readonly file: File };
+/** What `data-app-state` on the shell says; views add their own (see idle.ts). */
+type ShellState = 'empty' | 'loading' | 'ready';
 
-/** What `data-app-state` says; see idle.ts. */
-type AppState = 'empty' | 'loading' | 'decoding' | 'ready' | 'failed';
+/** Views whose state is worth keeping while another tab is open (selection, zoom). */
+const KEEP_MOUNTED: ReadonlySet<ViewId> = new Set(['stream', 'timeline']);
 
-/** The toolbar and whatever is open: a sample at start, then what the user drops or picks. */
+/** The app: toolbar, Files, the view tabs and the open view. */
 export function Workspace(): ReactElement {
-  const [opened, setOpened] = useState<Opened | undefined>(() => ({ kind: 'sample', sample: sampleFromHash(window.location.hash) ?? DEFAULT_SAMPLE }));
-  const [notice, setNotice] = useState<string | undefined>(undefined);
-  // Where Cancel goes back to: the last stream that was shown.
-  const lastShown = useRef<Opened | undefined>(undefined);
-
-  const sample = opened?.kind === 'sample' ? opened.sample : undefined;
-  const sampleQuery = useQuery({
-    queryKey: ['sample', sample?.file],
-    queryFn: ({ signal }) => fetchSample(sample ?? DEFAULT_SAMPLE, signal),
-    enabled: sample !== undefined,
-    staleTime: Number.POSITIVE_INFINITY,
-    retry: false,
-  });
-  const file = opened?.kind === 'file' ? opened.file : sample !== undefined ? sampleQuery.data : undefined;
-  const decode = useStreamDecode(file);
-
-  const open = useCallback((next: Opened) => {
-    setNotice(undefined);
-    setOpened(next);
-  }, []);
+  const store = useWorkspaceStore();
+  const state = useWorkspaceState();
+  const [visited, setVisited] = useState<ReadonlySet<ViewId>>(() => new Set(['stream', state.view]));
+  useEffect(() => {
+    setVisited((v) => (v.has(state.view) ? v : new Set([...v, state.view])));
+  }, [state.view]);
 
   const openFiles = useCallback(
     (files: readonly File[]) => {
-      const first = files[0];
-      if (first === undefined) return;
       window.history.replaceState(null, '', window.location.pathname + window.location.search);
-      open({ kind: 'file', file: first });
-      if (files.length > 1) setNotice(`Opened ${first.name}; one stream at a time, the other ${files.length - 1} were ignored.`);
+      void store.addFiles(files);
     },
-    [open],
+    [store],
   );
 
   const openSample = useCallback(
-    (s: Sample) => {
-      window.history.replaceState(null, '', sampleHash(s));
-      open({ kind: 'sample', sample: s });
+    (set: SampleSet) => {
+      window.history.replaceState(null, '', sampleHash(set));
+      void store.openSampleSet(set.id, (signal) => fetchSampleSet(set, signal), set.view);
     },
-    [open],
+    [store],
   );
 
   useEffect(() => {
     const onHash = (): void => {
-      const s = sampleFromHash(window.location.hash);
-      if (s !== undefined) open({ kind: 'sample', sample: s });
+      const set = sampleFromHash(window.location.hash);
+      if (set !== undefined) void store.openSampleSet(set.id, (signal) => fetchSampleSet(set, signal), set.view);
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
-  }, [open]);
+  }, [store]);
 
   const dragging = useFileDrop(openFiles);
+  const shell: ShellState = state.pending > 0 ? 'loading' : state.files.length === 0 ? 'empty' : 'ready';
+  const stream = activeFile(state, 'stream');
 
-  const decoded = decode.query.data;
-  useEffect(() => {
-    if (decoded !== undefined) lastShown.current = opened;
-  }, [decoded, opened]);
-
-  const cancel = async (): Promise<void> => {
-    const name = file?.name ?? 'the file';
-    await decode.cancel();
-    const back = lastShown.current;
-    setOpened(back !== opened ? back : undefined);
-    setNotice(`Cancelled decoding ${name}.`);
+  const render = (view: ViewId): ReactElement => {
+    switch (view) {
+      case 'stream':
+        return <StreamPanel file={stream} focus={state.focus} otherFiles={state.files.length} dragging={dragging} onFiles={openFiles} />;
+      case 'timeline':
+        return <TimelineView dragging={dragging} onFiles={openFiles} />;
+      case 'explain':
+        return <ExplainView />;
+      case 'matrix':
+        return <MatrixView />;
+      case 'tiers':
+        return <TiersView />;
+      case 'hosts':
+        return <HostsView />;
+    }
   };
 
-  let state: AppState;
-  let content: ReactElement;
-  if (opened === undefined) {
-    state = 'empty';
-    content = <DropZone dragging={dragging} onFiles={openFiles} large />;
-  } else if (sample !== undefined && sampleQuery.isError) {
-    state = 'failed';
-    content = <FailurePanel title={`Could not load the sample ${sample.file}`} message={sampleQuery.error.message} dragging={dragging} onFiles={openFiles} />;
-  } else if (file === undefined) {
-    state = 'loading';
-    content = <div className="loading muted">Loading sample {sample?.file}…</div>;
-  } else if (decode.query.isError) {
-    state = 'failed';
-    content = <FailurePanel title={`Could not decode ${file.name}`} message={decode.query.error.message} dragging={dragging} onFiles={openFiles} />;
-  } else if (decoded === undefined) {
-    state = 'decoding';
-    content = <ProgressPanel name={file.name} fileSize={file.size} progress={decode.progress} onCancel={() => void cancel()} />;
-  } else {
-    state = 'ready';
-    content = <StreamView key={JSON.stringify(decodeQueryKey(decoded.file))} stream={decoded} />;
-  }
-
   return (
-    <div className={`app${dragging ? ' dragging' : ''}`} data-app-state={state}>
+    <div className={`app${dragging ? ' dragging' : ''}`} data-app-state={shell} data-workspace-version={state.version}>
       <header className="toolbar">
         <div className="brand">
           <span className="brand-name">migscope</span>
-          <span className="brand-sub">QEMU migration stream inspector</span>
+          <span className="brand-sub">QEMU migration inspector</span>
         </div>
         <DropZone dragging={dragging} onFiles={openFiles} />
-        <SamplesMenu samples={SAMPLES} current={sample} onOpen={openSample} />
-        {notice !== undefined ? (
-          <span className="notice" role="status">
-            {notice}
+        <SampleGallery sets={SAMPLE_SETS} current={state.sampleId} onOpen={openSample} />
+        {state.notice !== undefined ? (
+          <span className={`notice tone-${state.notice.tone}`} role="status">
+            {state.notice.text}
+            <button type="button" className="notice-close" aria-label="Dismiss" onClick={() => store.setNotice(undefined)}>
+              ×
+            </button>
           </span>
         ) : undefined}
         <span className="toolbar-spacer" />
-        <span className="muted local-note">decoded locally · nothing is uploaded</span>
+        <span className="muted local-note">read locally · nothing is uploaded</span>
       </header>
-      <main className="workspace">{content}</main>
+      <FilesPanel state={state} store={store} />
+      <ViewTabs current={state.view} counts={tabCounts(state)} onSelect={(v) => store.setView(v)} />
+      <main className="workspace">
+        {VIEWS.map((v) => {
+          const open = v.id === state.view;
+          if (!open && !(KEEP_MOUNTED.has(v.id) && visited.has(v.id))) return undefined;
+          return (
+            <div key={v.id} role="tabpanel" id={panelId(v.id)} aria-labelledby={tabId(v.id)} hidden={!open} className="view-panel">
+              {render(v.id)}
+            </div>
+          );
+        })}
+      </main>
     </div>
   );
+}
+
+/** Files each tab can use right now: streams, logs, and for the rest the kinds they read. */
+function tabCounts(state: WorkspaceState): Partial<Record<ViewId, number>> {
+  const out: Partial<Record<ViewId, number>> = {};
+  for (const v of VIEWS) {
+    const kinds = new Set(v.needs.map((n) => n.kind));
+    out[v.id] = state.files.filter((f) => f.detection !== undefined && kinds.has(f.detection.kind)).length;
+  }
+  return out;
 }

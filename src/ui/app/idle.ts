@@ -1,10 +1,11 @@
 /**
- * `window.__appIdle()` for browser tests: true once nothing is loading or decoding and the UI
- * has rendered the outcome. Tests wait on it instead of sleeping.
+ * `window.__appIdle()` for browser tests: true once nothing is loading, detecting, parsing or
+ * decoding and the UI has rendered the outcome. Tests wait on it instead of sleeping.
  */
 import type { QueryClient } from '@tanstack/react-query';
+import type { WorkspaceStore } from '../workspace/workspace-store.ts';
 
-/** States of `data-app-state` on the app root in which nothing more is coming. */
+/** States of `data-app-state` in which nothing more is coming. */
 const SETTLED = new Set(['ready', 'empty', 'failed']);
 
 let pendingReads = 0;
@@ -25,9 +26,23 @@ declare global {
   }
 }
 
-export function installIdleProbe(queryClient: QueryClient): void {
+/**
+ * Every element with `data-app-state` (the shell, and each view with work of its own) must
+ * be settled, and React must have rendered the store's latest state: the shell writes the
+ * store version it rendered into `data-workspace-version`.
+ */
+export function installIdleProbe(queryClient: QueryClient, store: WorkspaceStore): void {
   window.__appIdle = () => {
-    const state = document.querySelector<HTMLElement>('[data-app-state]')?.dataset['appState'];
-    return state !== undefined && SETTLED.has(state) && queryClient.isFetching() === 0 && pendingReads === 0;
+    const states = [...document.querySelectorAll<HTMLElement>('[data-app-state]')].map((e) => e.dataset['appState'] ?? '');
+    const rendered = document.querySelector<HTMLElement>('[data-workspace-version]')?.dataset['workspaceVersion'];
+    const s = store.getState();
+    return (
+      states.length > 0 &&
+      states.every((st) => SETTLED.has(st)) &&
+      rendered === String(s.version) &&
+      s.pending === 0 &&
+      queryClient.isFetching() === 0 &&
+      pendingReads === 0
+    );
   };
 }

@@ -1,45 +1,102 @@
 /**
- * Streams served from public/samples (copied from fixtures/streams, see that folder's
- * README): real QEMU output, small enough to ship with the app.
+ * Sample sets served from public/samples (copied from fixtures/, see that folder's README):
+ * real QEMU output, small enough to ship with the app. A set is what one case needs, opened
+ * into the workspace together: a stream with the trace QEMU wrote while saving it, or a failed
+ * load with the stream, both logs and the manifests.
  */
+import type { ViewId } from '../workspace/workspace-store.ts';
 
-export interface Sample {
-  /** The stream's name as in fixtures/streams, shown to the user and used in `#sample=`. */
-  readonly file: string;
+export interface SampleFile {
+  /** Shown to the user and given to the File: the name it has in fixtures/. */
+  readonly name: string;
   /**
    * Served under another suffix: servers send `*.gz` with `Content-Encoding: gzip`, and the
    * browser would then inflate it before the app could see the gzip container.
    */
   readonly path: string;
-  readonly qemu: string;
-  readonly machine: string;
-  readonly config: string;
 }
 
-export const SAMPLES: readonly Sample[] = [
-  { file: 'pc-q35-11.1-minimal.mig.gz', path: 'pc-q35-11.1-minimal.mig.gzip', qemu: '11.1', machine: 'pc-q35-11.1', config: 'minimal (-nodefaults)' },
-  { file: 'pc-i440fx-7.2-minimal.mig.gz', path: 'pc-i440fx-7.2-minimal.mig.gzip', qemu: '7.2', machine: 'pc-i440fx-7.2', config: 'minimal (-nodefaults)' },
-  { file: 'pc-i440fx-5.2-minimal.mig.gz', path: 'pc-i440fx-5.2-minimal.mig.gzip', qemu: '5.2', machine: 'pc-i440fx-5.2', config: 'minimal (-nodefaults)' },
+export interface SampleSet {
+  /** Used in `#sample=`; the healthy sets keep their stream's name, as links made before sets did. */
+  readonly id: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly tone: 'healthy' | 'failing' | 'hosts';
+  readonly files: readonly SampleFile[];
+  /** The view that shows the set best. */
+  readonly view: ViewId;
+}
+
+const healthy = (qemu: string, machine: string, stream: string): SampleSet => ({
+  id: `${stream}.mig.gz`,
+  title: `${machine} on QEMU ${qemu}`,
+  summary: 'A complete stream (-nodefaults) and the trace QEMU wrote while saving it.',
+  tone: 'healthy',
+  files: [
+    { name: `${stream}.mig.gz`, path: `${stream}.mig.gzip` },
+    { name: `${stream}.save-trace.log.gz`, path: `${stream}.save-trace.log.gzip` },
+  ],
+  view: 'stream',
+});
+
+export const SAMPLE_SETS: readonly SampleSet[] = [
+  healthy('11.1', 'pc-q35-11.1', 'pc-q35-11.1-minimal'),
+  healthy('7.2', 'pc-i440fx-7.2', 'pc-i440fx-7.2-minimal'),
+  healthy('5.2', 'pc-i440fx-5.2', 'pc-i440fx-5.2-minimal'),
+  {
+    id: 'e-7.2-footer',
+    title: 'Failed load: Missing section footer for mc146818rtc',
+    summary: 'pc-i440fx-7.2-default with one byte flipped (0x165e88: 0x7e → 0x7f), loaded by QEMU 7.2: the stream, both traces, the command line and the 7.2 manifests.',
+    tone: 'failing',
+    files: [
+      { name: '7.2__pc-i440fx-7.2-default.flip-footer.mig.gz', path: '7.2__pc-i440fx-7.2-default.flip-footer.mig.gzip' },
+      { name: 'pc-i440fx-7.2-default.save-trace.log.gz', path: 'pc-i440fx-7.2-default.save-trace.log.gzip' },
+      { name: 'e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gz', path: 'e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gzip' },
+      { name: 'pc-i440fx-7.2-default.cmd', path: 'pc-i440fx-7.2-default.cmd' },
+      { name: 'qemu-7.2.vmstate-pc-i440fx-7.2.json.gz', path: 'qemu-7.2.vmstate-pc-i440fx-7.2.json.gzip' },
+      { name: 'qemu-11.1.vmstate-pc-i440fx-7.2.json.gz', path: 'qemu-11.1.vmstate-pc-i440fx-7.2.json.gzip' },
+    ],
+    view: 'timeline',
+  },
+  {
+    id: 'hosts-7.2-11.1',
+    title: 'Two hosts: QEMU 7.2 and QEMU 11.1',
+    summary: 'What each binary offers: query-machines, -device help and the pc-i440fx-7.2 manifest of each.',
+    tone: 'hosts',
+    files: [
+      { name: 'qemu-7.2.qmp-query-machines.json.gz', path: 'qemu-7.2.qmp-query-machines.json.gzip' },
+      { name: 'qemu-7.2.devices.txt.gz', path: 'qemu-7.2.devices.txt.gzip' },
+      { name: 'qemu-7.2.vmstate-pc-i440fx-7.2.json.gz', path: 'qemu-7.2.vmstate-pc-i440fx-7.2.json.gzip' },
+      { name: 'qemu-11.1.qmp-query-machines.json.gz', path: 'qemu-11.1.qmp-query-machines.json.gzip' },
+      { name: 'qemu-11.1.devices.txt.gz', path: 'qemu-11.1.devices.txt.gzip' },
+      { name: 'qemu-11.1.vmstate-pc-i440fx-7.2.json.gz', path: 'qemu-11.1.vmstate-pc-i440fx-7.2.json.gzip' },
+    ],
+    view: 'tiers',
+  },
 ];
 
-export const DEFAULT_SAMPLE = SAMPLES[0] as Sample;
+export const DEFAULT_SAMPLE_SET = SAMPLE_SETS[0] as SampleSet;
 
-/** `#sample=<file>` → a known sample; anything else (the hash is user input) → undefined. */
-export function sampleFromHash(hash: string): Sample | undefined {
+/** `#sample=<id>` → a known set; anything else (the hash is user input) → undefined. */
+export function sampleFromHash(hash: string): SampleSet | undefined {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const file = params.get('sample');
-  return SAMPLES.find((s) => s.file === file);
+  const id = params.get('sample');
+  return SAMPLE_SETS.find((s) => s.id === id);
 }
 
-export function sampleHash(sample: Sample): string {
-  return `#sample=${encodeURIComponent(sample.file)}`;
+export function sampleHash(set: SampleSet): string {
+  return `#sample=${encodeURIComponent(set.id)}`;
 }
 
-export async function fetchSample(sample: Sample, signal: AbortSignal): Promise<File> {
-  const url = `${import.meta.env.BASE_URL}samples/${encodeURIComponent(sample.path)}`;
-  const res = await fetch(url, { signal });
-  if (!res.ok) throw new Error(`sample ${sample.file}: HTTP ${res.status}`);
-  const blob = await res.blob();
-  // A fixed lastModified keeps the decode cache key stable across fetches.
-  return new File([blob], sample.file, { lastModified: 0 });
+export async function fetchSampleSet(set: SampleSet, signal: AbortSignal): Promise<File[]> {
+  return Promise.all(
+    set.files.map(async (f) => {
+      const url = `${import.meta.env.BASE_URL}samples/${encodeURIComponent(f.path)}`;
+      const res = await fetch(url, { signal });
+      if (!res.ok) throw new Error(`${f.name}: HTTP ${res.status}`);
+      const blob = await res.blob();
+      // A fixed lastModified keeps the decode cache key stable across fetches.
+      return new File([blob], f.name, { lastModified: 0 });
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import type { DecodeResult } from '../../format/index.ts';
 import { HexView } from '../hex/HexView.tsx';
 import type { HexSource } from '../hex/hex-source.ts';
@@ -8,7 +8,7 @@ import { FieldTree } from './FieldTree.tsx';
 import { NodeDetails } from './NodeDetails.tsx';
 import { SectionsTable } from './SectionsTable.tsx';
 import { StreamHeader } from './StreamHeader.tsx';
-import { ancestry, nodeRange, type NodeId, type StreamIndex } from './stream-index.ts';
+import { ancestry, nodeRange, sectionRowOf, type NodeId, type StreamIndex } from './stream-index.ts';
 
 export interface DecodedStream {
   readonly file: File;
@@ -17,8 +17,16 @@ export interface DecodedStream {
   readonly index: StreamIndex;
 }
 
+/** A section another view asked to show (the timeline's lanes); `seq` tells requests apart. */
+export interface StreamFocus {
+  readonly idstr: string;
+  readonly instance: number | undefined;
+  readonly seq: number;
+}
+
 export interface StreamViewProps {
   readonly stream: DecodedStream;
+  readonly focus?: StreamFocus | undefined;
 }
 
 /** Where a selection came from: the hex view does not scroll to a byte the user just clicked. */
@@ -34,7 +42,7 @@ interface Selection {
   readonly expanded: ReadonlySet<NodeId>;
 }
 
-export function StreamView({ stream }: StreamViewProps): ReactElement {
+export function StreamView({ stream, focus }: StreamViewProps): ReactElement {
   const { result, index, hex } = stream;
   const [sel, setSel] = useState<Selection>(() => initialSelection(index, result));
 
@@ -80,6 +88,16 @@ export function StreamView({ stream }: StreamViewProps): ReactElement {
     },
     [index, select],
   );
+
+  // Each request once: StrictMode runs effects twice, and a re-render must not undo a click.
+  const appliedFocus = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    if (focus === undefined || appliedFocus.current === focus.seq) return;
+    appliedFocus.current = focus.seq;
+    const row = sectionRowOf(index.rows, focus.idstr, focus.instance);
+    const target = row !== undefined ? index.rows[row] : undefined;
+    if (target !== undefined) select(target.nodeId, 'table');
+  }, [focus, index, select]);
 
   const rowIdx = index.rowOf[sel.id] ?? -1;
   const row = index.rows[rowIdx];

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { bytesSource, decodeStream, type DecodeResult } from '../../format/index.ts';
 import { formatNodeValue, humanBytes, intText } from './format-value.ts';
-import { ancestry, buildStreamIndex, nodeRange } from './stream-index.ts';
+import { ancestry, buildStreamIndex, nodeRange, sectionRowOf } from './stream-index.ts';
 import { visibleTreeRows } from './tree-rows.ts';
 
 async function decodeFixture(path: string, cut?: number): Promise<DecodeResult> {
@@ -74,5 +74,21 @@ describe('value text', () => {
     expect(humanBytes(512)).toBe('512 B');
     expect(humanBytes(67108864)).toBe('64 MiB');
     expect(humanBytes(713398)).toBe('696.7 KiB');
+  });
+});
+
+describe('sectionRowOf', () => {
+  it('finds sections by idstr and instance, the START of ram, and the configuration', async () => {
+    const index = buildStreamIndex(await decodeFixture('7.2/pc-i440fx-7.2-default.mig.gz'));
+    const row = (idstr: string, instance: number | undefined): string | undefined => {
+      const r = index.rows[sectionRowOf(index.rows, idstr, instance) ?? -1];
+      return r === undefined ? undefined : `${r.type} ${r.name}#${r.instanceId ?? '-'}`;
+    };
+    expect(row('dma', 1)).toBe('FULL dma#1');
+    expect(row('dma', 0)).toBe('FULL dma#0');
+    expect(row('dma', 7)).toBe('FULL dma#0');
+    expect(row('ram', 0)).toBe('START ram#0');
+    expect(row('configuration', undefined)).toMatch(/^CONF configuration/);
+    expect(row('no-such-device', 0)).toBeUndefined();
   });
 });

@@ -170,3 +170,18 @@ function recordRow(
   if (node.kind === 'vmdesc') name = 'vmdesc trailer (JSON)';
   return { nodeId, type, name, isSection: false, start: node.start, end: node.end };
 }
+
+/**
+ * The row of the section `idstr` (instance `instance` when given), as another view names it:
+ * the first record of an iterable section (its START), `configuration` for the CONF record.
+ * When no row has that instance, the first of that idstr: a save trace may have guessed it.
+ */
+export function sectionRowOf(rows: readonly RecordRow[], idstr: string, instance: number | undefined): number | undefined {
+  if (idstr === 'configuration') {
+    const conf = rows.findIndex((r) => r.type === 'CONF');
+    if (conf >= 0) return conf;
+  }
+  const named = rows.flatMap((r, i) => (r.isSection && r.name === idstr ? [i] : []));
+  const exact = named.find((i) => rows[i]?.instanceId === instance);
+  return exact ?? named[0];
+}

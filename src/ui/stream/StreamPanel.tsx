@@ -1,0 +1,68 @@
+import { useEffect, useRef, type ReactElement } from 'react';
+import { FailurePanel } from '../app/FailurePanel.tsx';
+import { useWorkspaceStore } from '../workspace/workspace-context.ts';
+import type { SectionFocus, WorkspaceFile } from '../workspace/workspace-store.ts';
+import { DropZone } from './DropZone.tsx';
+import { ProgressPanel } from './ProgressPanel.tsx';
+import { StreamView } from './StreamView.tsx';
+import { decodeQueryKey, useStreamDecode } from './use-stream-decode.ts';
+
+export interface StreamPanelProps {
+  /** The workspace's active stream. */
+  readonly file: WorkspaceFile | undefined;
+  readonly focus: SectionFocus | undefined;
+  /** Other files are loaded: the empty state says so instead of asking for a first file. */
+  readonly otherFiles: number;
+  readonly dragging: boolean;
+  readonly onFiles: (files: readonly File[]) => void;
+}
+
+/** What `data-app-state` says; see idle.ts. */
+type PanelState = 'empty' | 'decoding' | 'ready' | 'failed';
+
+/** The Stream tab: the active stream decoding, failed, or decoded and browsable. */
+export function StreamPanel({ file, focus, otherFiles, dragging, onFiles }: StreamPanelProps): ReactElement {
+  const store = useWorkspaceStore();
+  const decode = useStreamDecode(file?.file);
+  const decoded = decode.query.data;
+  // Where Cancel goes back to: the last stream that was shown.
+  const lastShown = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (decoded !== undefined && file !== undefined) lastShown.current = file.id;
+  }, [decoded, file]);
+
+  const cancel = async (): Promise<void> => {
+    if (file === undefined) return;
+    await decode.cancel();
+    const back = lastShown.current;
+    store.setActive('stream', back !== file.id ? back : undefined);
+    store.setNotice({ tone: 'info', text: `Cancelled decoding ${file.file.name}.` });
+  };
+
+  let state: PanelState;
+  let content: ReactElement;
+  if (file === undefined) {
+    state = 'empty';
+    content = (
+      <div className="empty-view">
+        {otherFiles > 0 ? <p className="muted">No migration stream among the {otherFiles} loaded files. Drop one here, or pick it in Files.</p> : undefined}
+        <DropZone dragging={dragging} onFiles={onFiles} large />
+      </div>
+    );
+  } else if (decode.query.isError) {
+    state = 'failed';
+    content = <FailurePanel title={`Could not decode ${file.file.name}`} message={decode.query.error.message} dragging={dragging} onFiles={onFiles} />;
+  } else if (decoded === undefined) {
+    state = 'decoding';
+    content = <ProgressPanel name={file.file.name} fileSize={file.file.size} progress={decode.progress} onCancel={() => void cancel()} />;
+  } else {
+    state = 'ready';
+    const streamFocus = focus !== undefined && focus.streamId === file.id ? { idstr: focus.idstr, instance: focus.instance, seq: focus.seq } : undefined;
+    content = <StreamView key={JSON.stringify(decodeQueryKey(decoded.file))} stream={decoded} focus={streamFocus} />;
+  }
+  return (
+    <div className="view-body" data-app-state={state}>
+      {content}
+    </div>
+  );
+}

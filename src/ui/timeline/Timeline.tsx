@@ -1,0 +1,388 @@
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactElement } from 'react';
+import { useElementWidth } from '../common/use-element-width.ts';
+import { hoverInfo, laneLabel, type HoverInfo } from './hover-info.ts';
+import type { LogLines } from './log-lines.ts';
+import {
+  axisTicks,
+  axisUnit,
+  formatTime,
+  fullWindow,
+  panBy,
+  panByPx,
+  pxToTime,
+  sameWindow,
+  timeScale,
+  zoomAround,
+  clampWindow,
+  type TimeWindow,
+} from './time-scale.ts';
+import { LANE_H, ROW1_TOP, ROW2_TOP } from './lane-geometry.ts';
+import { barAt, visibleRuns, type TimelineLane, type TimelineLayout } from './timeline-layout.ts';
+import { TimelineLanes } from './TimelineLanes.tsx';
+import { TimelineTooltip } from './TimelineTooltip.tsx';
+
+export interface TimelineProps {
+  readonly layout: TimelineLayout;
+  readonly lines: LogLines;
+  /** `Load side (destination)`. */
+  readonly title: string;
+  readonly fileName: string;
+  /** A stream is loaded: opening a lane shows its section there. */
+  readonly canOpen: boolean;
+  readonly onOpenLane: (lane: TimelineLane) => void;
+}
+
+const AXIS_H = 24;
+const UNIT_WORD = { 'µs': 'µs', ms: 'ms', s: 'seconds', line: 'lines' } as const;
+const ZOOM_STEP = 1.6;
+const PAN_STEP = 0.15;
+/** Pixels a press may move and still be a click. */
+const CLICK_SLOP = 3;
+
+interface Hover {
+  readonly x: number;
+  readonly y: number;
+  /** Bottom of the scrolled lanes' visible part, in plot coordinates: the tooltip flips up near it. */
+  readonly visibleBottom: number;
+  readonly info: HoverInfo;
+}
+
+interface Drag {
+  readonly x0: number;
+  readonly win0: TimeWindow;
+  moved: boolean;
+}
+
+/**
+ * One log as lanes over time. React renders every element; d3 only maps time to pixels.
+ * Wheel zooms around the pointer, drag pans, hover shows the event, click opens the section
+ * in the Stream view; the lane list takes the keyboard (↑↓ lane, Enter open, ←→ pan, + − 0 zoom).
+ */
+export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }: TimelineProps): ReactElement {
+  const { bounds, focus, lanes, failure, timeBase } = layout;
+  const idPrefix = useId();
+  const [win, setWin] = useState<TimeWindow>(focus);
+  const [activeLane, setActiveLane] = useState(() => failure?.laneIndex ?? 0);
+  const [hover, setHover] = useState<Hover | undefined>(undefined);
+  const plotRef = useRef<HTMLDivElement | null>(null);
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const drag = useRef<Drag | undefined>(undefined);
+  const width = useElementWidth(plotRef);
+
+  const scale = useMemo(() => timeScale(win, width), [win, width]);
+  const runs = useMemo(() => lanes.map((lane) => lane.rows.map((row) => visibleRuns(row, win, width))), [lanes, win, width]);
+  const ticks = useMemo(() => (width > 0 ? axisTicks(win, width, timeBase) : []), [win, width, timeBase]);
+  const unit = axisUnit(win, timeBase);
+  const height = lanes.length * LANE_H;
+  const zoomed = !sameWindow(win, focus);
+
+  // The wheel listener is native (React's is passive and cannot stop the page from scrolling).
+  const live = useRef({ win, width });
+  live.current = { win, width };
+  useEffect(() => {
+    const el = plotRef.current;
+    if (el === null) return undefined;
+    const onWheel = (e: WheelEvent): void => {
+      const { win: w, width: wd } = live.current;
+      if (wd <= 0) return;
+      e.preventDefault();
+      const unitPx = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? wd : 1;
+      const x = e.clientX - el.getBoundingClientRect().left;
+      const horizontal = e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY);
+      if (horizontal) {
+        const dx = (e.shiftKey ? e.deltaY : e.deltaX) * unitPx;
+        setWin(panByPx(w, bounds, wd, -dx));
+      } else {
+        setWin(zoomAround(w, bounds, Math.exp(-e.deltaY * unitPx * 0.0015), pxToTime(w, wd, x)));
+      }
+      setHover(undefined);
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, [bounds]);
+
+  const revealLane = useCallback((index: number, center = false) => {
+    const el = scrollRef.current;
+    if (el === null) return;
+    const top = index * LANE_H;
+    if (center) el.scrollTop = Math.max(0, top - (el.clientHeight - LANE_H) / 2);
+    else if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + LANE_H > el.scrollTop + el.clientHeight) el.scrollTop = top + LANE_H - el.clientHeight;
+  }, []);
+
+  // The failing lane is the one to look at first: centred the first time the timeline is
+  // visible (a hidden tab has no size to centre in), then left where the user scrolls it.
+  const revealed = useRef(false);
+  useEffect(() => {
+    if (revealed.current || width <= 0 || failure?.laneIndex === undefined) return;
+    revealed.current = true;
+    revealLane(failure.laneIndex, true);
+  }, [failure, revealLane, width]);
+
+  const zoomToLane = (index: number): void => {
+    const lane = lanes[index];
+    if (lane === undefined) return;
+    const pad = Math.max((lane.end - lane.start) * 0.15, bounds.minSpan);
+    const end = failure?.laneIndex === index ? Math.max(lane.end, failure.at) : lane.end;
+    setWin(clampWindow({ start: lane.start - pad, end: end + pad }, bounds));
+  };
+
+  const hitTest = (x: number, y: number): { lane: number; info: HoverInfo | undefined } | undefined => {
+    const laneIndex = Math.floor(y / LANE_H);
+    const lane = lanes[laneIndex];
+    if (lane === undefined || width <= 0) return undefined;
+    const inLane = y - laneIndex * LANE_H;
+    const row = inLane < ROW1_TOP - 1 ? 0 : inLane < ROW2_TOP - 0.5 ? 1 : 2;
+    const t = pxToTime(win, width, x);
+    const slack = (3 * (win.end - win.start)) / width;
+    for (const r of row === 0 ? [0] : [row, 0]) {
+      const barRow = lane.rows[r];
+      if (barRow === undefined) continue;
+      const at = barAt(barRow, t, slack);
+      if (at === undefined) continue;
+      const bar = barRow.bars[at];
+      if (bar === undefined) continue;
+      const merged = runs[laneIndex]?.[r]?.find((run) => run.first <= at && at < run.first + run.count && run.count > 1)?.count ?? 1;
+      return { lane: laneIndex, info: hoverInfo(layout, lane, bar, lines, merged) };
+    }
+    return { lane: laneIndex, info: undefined };
+  };
+
+  const local = (e: PointerEvent<HTMLDivElement>): { x: number; y: number } => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    return { x: e.clientX - rect.left, y: e.clientY - rect.top };
+  };
+
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>): void => {
+    if (e.button !== 0) return;
+    drag.current = { x0: local(e).x, win0: win, moved: false };
+    e.currentTarget.setPointerCapture(e.pointerId);
+  };
+
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>): void => {
+    const { x, y } = local(e);
+    const d = drag.current;
+    if (d !== undefined && (e.buttons & 1) === 1) {
+      const dx = x - d.x0;
+      if (Math.abs(dx) > CLICK_SLOP) d.moved = true;
+      if (d.moved) {
+        setWin(panByPx(d.win0, bounds, width, dx));
+        setHover(undefined);
+        return;
+      }
+    }
+    const hit = hitTest(x, y);
+    const scroller = scrollRef.current;
+    const visibleBottom = scroller !== null ? scroller.scrollTop + scroller.clientHeight : Number.POSITIVE_INFINITY;
+    setHover(hit?.info !== undefined ? { x, y, visibleBottom, info: hit.info } : undefined);
+  };
+
+  const onPointerUp = (e: PointerEvent<HTMLDivElement>): void => {
+    const d = drag.current;
+    drag.current = undefined;
+    if (d === undefined || d.moved) return;
+    const { x, y } = local(e);
+    const hit = hitTest(x, y);
+    if (hit === undefined) return;
+    setActiveLane(hit.lane);
+    const lane = lanes[hit.lane];
+    if (hit.info !== undefined && lane !== undefined) onOpenLane(lane);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const span = win.end - win.start;
+    const center = (win.start + win.end) / 2;
+    let handled = true;
+    switch (e.key) {
+      case 'ArrowDown':
+      case 'ArrowUp': {
+        const next = Math.max(0, Math.min(lanes.length - 1, activeLane + (e.key === 'ArrowDown' ? 1 : -1)));
+        setActiveLane(next);
+        revealLane(next);
+        break;
+      }
+      case 'Home':
+      case 'End': {
+        const next = e.key === 'Home' ? 0 : lanes.length - 1;
+        setActiveLane(next);
+        revealLane(next);
+        break;
+      }
+      case 'Enter':
+      case ' ': {
+        const lane = lanes[activeLane];
+        if (lane !== undefined) onOpenLane(lane);
+        break;
+      }
+      case 'ArrowLeft':
+        setWin(panBy(win, bounds, -span * PAN_STEP));
+        break;
+      case 'ArrowRight':
+        setWin(panBy(win, bounds, span * PAN_STEP));
+        break;
+      case '+':
+      case '=':
+        setWin(zoomAround(win, bounds, ZOOM_STEP, center));
+        break;
+      case '-':
+      case '_':
+        setWin(zoomAround(win, bounds, 1 / ZOOM_STEP, center));
+        break;
+      case '0':
+        setWin(focus);
+        break;
+      case 'z':
+        zoomToLane(activeLane);
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) {
+      e.preventDefault();
+      setHover(undefined);
+    }
+  };
+
+  const failureLane = failure?.laneIndex !== undefined ? lanes[failure.laneIndex] : undefined;
+
+  return (
+    <section className="timeline" aria-label={`${title} timeline`} data-testid={`timeline-${layout.side === 'save' ? 'save' : 'load'}`}>
+      <header className="timeline-head">
+        <h2>{title}</h2>
+        <span className="timeline-file mono" title={fileName}>
+          {fileName}
+        </span>
+        <span className="muted">
+          {lanes.length} sections · {layout.spans.toLocaleString('en')} spans · {layout.events.toLocaleString('en')} events
+        </span>
+        <span className="pane-head-spacer" />
+        <span className="muted mono timeline-range" data-testid="timeline-range">
+          {formatTime(win.start, timeBase)} – {formatTime(win.end, timeBase)}
+        </span>
+        <button type="button" className="btn btn-icon" aria-label="Zoom out" title="Zoom out (−)" onClick={() => setWin(zoomAround(win, bounds, 1 / ZOOM_STEP, (win.start + win.end) / 2))}>
+          −
+        </button>
+        <button type="button" className="btn btn-icon" aria-label="Zoom in" title="Zoom in (+)" onClick={() => setWin(zoomAround(win, bounds, ZOOM_STEP, (win.start + win.end) / 2))}>
+          +
+        </button>
+        <button type="button" className="btn" disabled={!zoomed} title="Back to the migration, from its first section to its end (0)" onClick={() => setWin(focus)}>
+          Reset
+        </button>
+        <button type="button" className="btn" disabled={sameWindow(win, fullWindow(bounds))} title="The whole log, from its first line" onClick={() => setWin(fullWindow(bounds))}>
+          Whole log
+        </button>
+      </header>
+      {failure !== undefined ? (
+        <div className="timeline-failure" data-testid="timeline-failure">
+          <span className="failure-x" aria-hidden="true">
+            ✕
+          </span>
+          <span className="failure-text">{failure.message}</span>
+          <span className="muted">
+            {failureLane !== undefined ? `in ${laneLabel(failureLane)}` : ''}
+            {failure.path.length > 1 ? ` › ${failure.path.slice(1).join(' › ')}` : ''} · line {failure.line}
+            {timeBase === 'us' ? ` · ${formatTime(failure.at, timeBase)}` : ''}
+          </span>
+          {failure.messages.length > 1 ? <span className="muted failure-more" title={failure.messages.join('\n')}>+{failure.messages.length - 1} more line{failure.messages.length > 2 ? 's' : ''}</span> : undefined}
+          {failure.laneIndex !== undefined ? (
+            <button type="button" className="btn" onClick={() => zoomToLane(failure.laneIndex as number)}>
+              Zoom to it
+            </button>
+          ) : undefined}
+        </div>
+      ) : undefined}
+      <div className="timeline-body" onKeyDown={onKeyDown}>
+        <div className="timeline-axis-row">
+          <div className="timeline-corner" data-testid="timeline-axis-unit">
+            {timeBase === 'line' ? 'log line (no timestamps in this log)' : `${UNIT_WORD[unit.name]} since the first event`}
+          </div>
+          <svg className="timeline-axis" width={Math.max(0, width)} height={AXIS_H} data-testid="timeline-axis" aria-hidden="true">
+            {ticks.map((t) => (
+              <g key={t.t} transform={`translate(${t.x} 0)`}>
+                <line y1={AXIS_H - 6} y2={AXIS_H} />
+                <text x={3} y={AXIS_H - 9}>
+                  {t.label}
+                </text>
+              </g>
+            ))}
+          </svg>
+        </div>
+        <div className="timeline-scroll" ref={scrollRef}>
+          <div className="timeline-rows" style={{ height }}>
+            <div
+              role="listbox"
+              aria-label={`${title}: sections in stream order`}
+              tabIndex={0}
+              aria-activedescendant={`${idPrefix}-lane-${activeLane}`}
+              className="lane-labels"
+              data-testid="lane-labels"
+            >
+              {lanes.map((lane, i) => (
+                <div
+                  key={lane.key}
+                  id={`${idPrefix}-lane-${i}`}
+                  role="option"
+                  aria-selected={i === activeLane}
+                  aria-label={laneAriaLabel(lane)}
+                  className={`lane-label${i === activeLane ? ' active' : ''}${lane.failure ? ' failed' : ''}`}
+                  data-lane={lane.key}
+                  title={laneTitle(lane, canOpen)}
+                  onClick={() => {
+                    setActiveLane(i);
+                    onOpenLane(lane);
+                  }}
+                >
+                  {lane.failure ? (
+                    <span className="lane-fail" aria-hidden="true">
+                      ✕
+                    </span>
+                  ) : undefined}
+                  <span className="lane-name">{lane.idstr}</span>
+                  {lane.kind === 'section' ? (
+                    <span className={`lane-inst${lane.instanceInferred ? ' inferred' : ''}`}>#{lane.instance ?? 0}</span>
+                  ) : undefined}
+                  {lane.version !== undefined ? <span className="lane-ver">v{lane.version}</span> : undefined}
+                </div>
+              ))}
+            </div>
+            <div
+              className="timeline-plot"
+              ref={plotRef}
+              onPointerDown={onPointerDown}
+              onPointerMove={onPointerMove}
+              onPointerUp={onPointerUp}
+              onPointerLeave={() => setHover(undefined)}
+              onDoubleClick={(e) => {
+                const rect = e.currentTarget.getBoundingClientRect();
+                zoomToLane(Math.floor((e.clientY - rect.top) / LANE_H));
+              }}
+              data-testid="timeline-plot"
+            >
+              {width > 0 ? (
+                <TimelineLanes lanes={lanes} runs={runs} toPx={scale} width={width} ticks={ticks} activeLane={activeLane} failure={failure} />
+              ) : undefined}
+              {hover !== undefined ? (
+                <TimelineTooltip info={hover.info} x={hover.x} y={hover.y} width={width} above={hover.y > hover.visibleBottom - 130} canOpen={canOpen} />
+              ) : undefined}
+            </div>
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function laneAriaLabel(lane: TimelineLane): string {
+  const inst = lane.kind === 'section' ? ` instance ${lane.instance ?? 0}${lane.instanceInferred ? ' (inferred)' : ''}` : '';
+  return `${lane.idstr}${inst}${lane.failure ? ', failed here' : ''}`;
+}
+
+function laneTitle(lane: TimelineLane, canOpen: boolean): string {
+  const parts = [laneLabel(lane)];
+  if (lane.version !== undefined) parts.push(`version ${lane.version}`);
+  if (lane.handler !== undefined) parts.push(`handler ${lane.handler}`);
+  parts.push(`log lines ${lane.line}–${lane.endLine}`);
+  if (lane.instanceInferred) parts.push('instance inferred: this trace does not print instances');
+  parts.push(canOpen ? 'click to show it in the Stream view' : 'load the stream to see its bytes');
+  return parts.join('\n');
+}

@@ -1,0 +1,63 @@
+import { useMemo, type ReactElement } from 'react';
+import { useTraceLog } from '../workspace/use-file-content.ts';
+import type { WorkspaceFile } from '../workspace/workspace-store.ts';
+import { LogLines } from './log-lines.ts';
+import { Timeline } from './Timeline.tsx';
+import { layoutTimeline, type TimelineLane } from './timeline-layout.ts';
+
+export interface TimelinePaneProps {
+  readonly file: WorkspaceFile;
+  readonly side: 'save' | 'load';
+  readonly canOpen: boolean;
+  readonly onOpenLane: (lane: TimelineLane) => void;
+}
+
+const TITLE = { save: 'Save side (source)', load: 'Load side (destination)' } as const;
+
+/** One log of the Timeline tab: read and laid out, or why not. */
+export function TimelinePane({ file, side, canOpen, onOpenLane }: TimelinePaneProps): ReactElement {
+  const log = useTraceLog(file);
+  const layout = useMemo(() => (log.data !== undefined ? layoutTimeline(log.data.model) : undefined), [log.data]);
+  const lines = useMemo(() => (log.data !== undefined ? new LogLines(log.data.text) : undefined), [log.data]);
+
+  if (log.isError) {
+    return (
+      <section className="timeline timeline-message" data-app-state="failed" aria-label={`${TITLE[side]} timeline`}>
+        <p className="error-text">{log.error.message}</p>
+      </section>
+    );
+  }
+  if (layout === undefined || lines === undefined) {
+    return (
+      <section className="timeline timeline-message" data-app-state="loading" aria-busy="true" aria-label={`${TITLE[side]} timeline`}>
+        <p className="muted">Reading {file.file.name}…</p>
+      </section>
+    );
+  }
+  if (layout.lanes.length === 0) {
+    const messages = log.data?.model.messages ?? [];
+    return (
+      <section className="timeline timeline-message" data-app-state="ready" aria-label={`${TITLE[side]} timeline`} data-testid={`timeline-${side}`}>
+        <h2>{TITLE[side]}</h2>
+        <p className="muted">
+          <span className="mono">{file.file.name}</span> has no migration trace events
+          {messages.length > 0 ? '; QEMU printed:' : ' (was it run with -trace "vmstate_*" -trace "savevm_*"?).'}
+        </p>
+        {messages.length > 0 ? (
+          <ul className="timeline-messages mono">
+            {messages.slice(0, 8).map((m) => (
+              <li key={m.line} className={`sev-${m.severity}`}>
+                {m.text}
+              </li>
+            ))}
+          </ul>
+        ) : undefined}
+      </section>
+    );
+  }
+  return (
+    <div className="timeline-slot" data-app-state="ready">
+      <Timeline key={file.id} layout={layout} lines={lines} title={TITLE[side]} fileName={file.file.name} canOpen={canOpen} onOpenLane={onOpenLane} />
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * The views of the workspace, in tab order, and what each needs from the workspace: the
+ * placeholders say it, and the tabs count what is there.
+ */
+import type { FileKind } from '../workspace/detect-file.ts';
+import type { ViewId } from '../workspace/workspace-store.ts';
+
+export interface ViewNeed {
+  readonly kind: FileKind;
+  /** How many of it, in words: "one", "one per QEMU version", "any". */
+  readonly how: string;
+  readonly required: boolean;
+}
+
+export interface ViewInfo {
+  readonly id: ViewId;
+  readonly label: string;
+  /** One sentence: what the view answers. */
+  readonly question: string;
+  readonly needs: readonly ViewNeed[];
+}
+
+export const VIEWS: readonly ViewInfo[] = [
+  {
+    id: 'stream',
+    label: 'Stream',
+    question: 'What is in this migration stream, byte by byte?',
+    needs: [{ kind: 'stream', how: 'one (the active one is shown)', required: true }],
+  },
+  {
+    id: 'timeline',
+    label: 'Timeline',
+    question: 'What did QEMU save and load, in what order, and where did it stop?',
+    needs: [{ kind: 'trace-log', how: 'a save-side trace, a load-side log, or both', required: true }],
+  },
+  {
+    id: 'explain',
+    label: 'Explain',
+    question: 'Why did (or will) this load fail, in words?',
+    needs: [
+      { kind: 'stream', how: 'one', required: true },
+      { kind: 'trace-log', how: "the destination's stderr, when the load was tried", required: false },
+      { kind: 'vmstate-manifest', how: "the destination QEMU's, to predict without a log", required: false },
+      { kind: 'command-line', how: "the destination's, for where devices land", required: false },
+    ],
+  },
+  {
+    id: 'matrix',
+    label: 'Matrix',
+    question: 'Which devices break between which QEMU versions, both directions?',
+    needs: [
+      { kind: 'vmstate-manifest', how: 'one per QEMU version (two or more)', required: true },
+      { kind: 'query-machines', how: 'one per version, for which machine types exist', required: false },
+      { kind: 'stream', how: 'narrows the matrix to the VM it holds', required: false },
+    ],
+  },
+  {
+    id: 'tiers',
+    label: 'Tiers',
+    question: 'Which machine types keep their migration promise across these builds?',
+    needs: [
+      { kind: 'query-machines', how: 'one per QEMU build', required: true },
+      { kind: 'vmstate-manifest', how: 'one per build', required: false },
+      { kind: 'device-help', how: 'one per build', required: false },
+    ],
+  },
+  {
+    id: 'hosts',
+    label: 'Hosts',
+    question: 'Which of these hosts can this VM migrate to?',
+    needs: [
+      { kind: 'stream', how: 'the VM (or a manifest and its machine type)', required: true },
+      { kind: 'vmstate-manifest', how: 'one per candidate host', required: true },
+      { kind: 'query-machines', how: 'one per candidate host', required: false },
+      { kind: 'device-help', how: 'one per candidate host', required: false },
+    ],
+  },
+];
+
+export function viewInfo(id: ViewId): ViewInfo {
+  return VIEWS.find((v) => v.id === id) as ViewInfo;
+}

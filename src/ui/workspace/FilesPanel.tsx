@@ -1,0 +1,64 @@
+import { useState, type ReactElement } from 'react';
+import { detectionLabel } from './file-kinds.ts';
+import { FileItem } from './FileItem.tsx';
+import './workspace.css';
+import { roleOf, type WorkspaceState, type WorkspaceStore } from './workspace-store.ts';
+
+export interface FilesPanelProps {
+  readonly state: WorkspaceState;
+  readonly store: WorkspaceStore;
+}
+
+/**
+ * Every loaded file, in the order it came, with what it was recognised as. Streams and logs
+ * have a radio: the views show the chosen one of each role.
+ */
+export function FilesPanel({ state, store }: FilesPanelProps): ReactElement {
+  const { files, active } = state;
+  const [open, setOpen] = useState(true);
+  return (
+    <section className={`files-panel${open ? '' : ' collapsed'}`} aria-label="Files" data-testid="files-panel">
+      <h2 className="files-title">
+        <button type="button" className="files-toggle" aria-expanded={open} aria-controls="file-list" onClick={() => setOpen((o) => !o)}>
+          <span className="twisty-mark" aria-hidden="true">
+            {open ? '▾' : '▸'}
+          </span>
+          Files <span className="files-count">{files.length}</span>
+        </button>
+      </h2>
+      {!open ? (
+        <span className="files-summary muted">{summary(state)}</span>
+      ) : files.length === 0 ? (
+        <span className="muted files-empty">
+          Nothing loaded. Drop any mix of streams, -dump-vmstate manifests, query-machines replies, -device help lists, trace logs and command lines.
+        </span>
+      ) : (
+        <ul className="file-list" id="file-list">
+          {files.map((f) => {
+            const role = roleOf(f);
+            return (
+              <FileItem
+                key={f.id}
+                file={f}
+                role={role}
+                active={role !== undefined && active[role] === f.id}
+                onActivate={() => role !== undefined && store.setActive(role, f.id)}
+                onRemove={() => store.remove(f.id)}
+              />
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** One line for the collapsed panel: how many of each kind, e.g. `2 streams · 1 load log`. */
+function summary(state: WorkspaceState): string {
+  const counts = new Map<string, number>();
+  for (const f of state.files) {
+    const label = f.detection !== undefined ? detectionLabel(f.detection) : 'reading';
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  return [...counts].map(([label, n]) => `${n} ${label}${n === 1 ? '' : 's'}`).join(' · ') || 'nothing loaded';
+}

@@ -1,0 +1,46 @@
+/** Words for what a file was recognised as, shared by the Files panel and the views. */
+import type { Detection, FileKind } from './detect-file.ts';
+
+const KIND_LABEL: Readonly<Record<FileKind, string>> = {
+  stream: 'stream',
+  'vmstate-manifest': 'vmstate manifest',
+  'query-machines': 'query-machines',
+  'device-help': 'device list',
+  'trace-log': 'trace log',
+  'command-line': 'command line',
+  unknown: 'not recognised',
+};
+
+/** What `-x` made each kind, for the hints that say which files a view needs. */
+export const KIND_SOURCE: Readonly<Record<FileKind, string>> = {
+  stream: 'migrate "exec:cat > FILE", virsh save, or a .mig file',
+  'vmstate-manifest': 'qemu-system-* -machine M -dump-vmstate FILE',
+  'query-machines': 'QMP query-machines',
+  'device-help': 'qemu-system-* -device help',
+  'trace-log': "-trace 'vmstate_*' -trace 'savevm_*' … -D FILE, or the destination's stderr",
+  'command-line': 'the QEMU command line (or a .cmd file)',
+  unknown: '',
+};
+
+export function kindLabel(kind: FileKind): string {
+  return KIND_LABEL[kind];
+}
+
+/** The label of one detected file: logs say which side they are from. */
+export function detectionLabel(d: Detection): string {
+  if (d.kind === 'trace-log') return d.side === 'save' ? 'save trace' : 'load log';
+  return KIND_LABEL[d.kind];
+}
+
+export function wrappingLabel(d: Detection): string | undefined {
+  switch (d.wrapping) {
+    case 'none':
+      return undefined;
+    case 'gzip':
+      return 'gzip';
+    case 'libvirt':
+      return 'libvirt save';
+    case 'libvirt+gzip':
+      return 'libvirt save, gzip';
+  }
+}

@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { activeFile, filesOfKind, WorkspaceStore, type WorkspaceState } from './workspace-store.ts';
+
+const fixture = (rel: string, name = rel.replace(/^.*\//, '')): File =>
+  new File([readFileSync(fileURLToPath(new URL(`../../../fixtures/${rel}`, import.meta.url)))], name);
+
+const STREAM = 'streams/7.2/pc-i440fx-7.2-minimal.mig.gz';
+const STREAM_2 = 'streams/5.2/pc-i440fx-5.2-minimal.mig.gz';
+const SAVE = 'streams/7.2/pc-i440fx-7.2-default.save-trace.log.gz';
+const LOAD = 'loads/mismatch/e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gz';
+const MANIFEST = 'versions/7.2/vmstate-pc-i440fx-7.2.json.gz';
+
+function kinds(state: WorkspaceState): string[] {
+  return state.files.map((f) => `${f.file.name}:${f.detection?.kind ?? 'pending'}`);
+}
+
+describe('WorkspaceStore', () => {
+  it('recognises a mix of files in one drop and activates the stream and each log', async () => {
+    const store = new WorkspaceStore();
+    const seen: number[] = [];
+    store.subscribe(() => seen.push(store.getState().pending));
+    await store.addFiles([fixture(STREAM), fixture(MANIFEST), fixture(SAVE), fixture(LOAD), fixture('versions/7.2/devices.txt')]);
+    const s = store.getState();
+    expect(kinds(s)).toEqual([
+      'pc-i440fx-7.2-minimal.mig.gz:stream',
+      'vmstate-pc-i440fx-7.2.json.gz:vmstate-manifest',
+      'pc-i440fx-7.2-default.save-trace.log.gz:trace-log',
+      'e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gz:trace-log',
+      'devices.txt:device-help',
+    ]);
+    expect(activeFile(s, 'stream')?.file.name).toBe('pc-i440fx-7.2-minimal.mig.gz');
+    expect(activeFile(s, 'save')?.file.name).toBe('pc-i440fx-7.2-default.save-trace.log.gz');
+    expect(activeFile(s, 'load')?.file.name).toBe('e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gz');
+    expect(s.pending).toBe(0);
+    expect(seen[0]).toBe(5);
+    expect(s.view).toBe('stream');
+  });
+
+  it('logs alone open the timeline; a stream alone the stream view', async () => {
+    const store = new WorkspaceStore();
+    await store.addFiles([fixture(LOAD)]);
+    expect(store.getState().view).toBe('timeline');
+    await store.addFiles([fixture(STREAM)]);
+    expect(store.getState().view).toBe('stream');
+    store.setView('matrix');
+    await store.addFiles([fixture(SAVE)]);
+    expect(store.getState().view).toBe('matrix');
+  });
+
+  it('removing the active stream falls back to the newest other one', async () => {
+    const store = new WorkspaceStore();
+    await store.addFiles([fixture(STREAM), fixture(STREAM_2), fixture(MANIFEST)]);
+    const [first, second] = filesOfKind(store.getState(), 'stream');
+    expect(store.getState().active.stream).toBe(second?.id);
+    store.remove(second?.id ?? '');
+    expect(store.getState().active.stream).toBe(first?.id);
+    store.remove(first?.id ?? '');
+    expect(store.getState().active.stream).toBeUndefined();
+    expect(kinds(store.getState())).toEqual(['vmstate-pc-i440fx-7.2.json.gz:vmstate-manifest']);
+  });
+
+  it('setActive only accepts a file of that role', async () => {
+    const store = new WorkspaceStore();
+    await store.addFiles([fixture(STREAM), fixture(MANIFEST), fixture(STREAM_2)]);
+    const [stream, manifest] = store.getState().files;
+    store.setActive('stream', manifest?.id);
+    expect(store.getState().active.stream).not.toBe(manifest?.id);
+    store.setActive('stream', stream?.id);
+    expect(store.getState().active.stream).toBe(stream?.id);
+  });
+
+  it('a sample set replaces the previous one and keeps the user’s files', async () => {
+    const store = new WorkspaceStore();
+    await store.addFiles([fixture(MANIFEST, 'mine.json.gz')]);
+    await store.openSampleSet('a', async () => [fixture(STREAM)]);
+    await store.openSampleSet('b', async () => [fixture(STREAM_2), fixture(LOAD)], 'timeline');
+    const s = store.getState();
+    expect(kinds(s)).toEqual(['mine.json.gz:vmstate-manifest', 'pc-i440fx-5.2-minimal.mig.gz:stream', 'e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gz:trace-log']);
+    expect(s.sampleId).toBe('b');
+    expect(s.view).toBe('timeline');
+    expect(s.pending).toBe(0);
+  });
+
+  it('a newer sample set wins over one still downloading', async () => {
+    const store = new WorkspaceStore();
+    let release: () => void = () => undefined;
+    const slow = store.openSampleSet('slow', (signal) => new Promise((resolve, reject) => {
+      release = () => resolve([fixture(STREAM)]);
+      signal.addEventListener('abort', () => reject(new Error('aborted')));
+    }));
+    await store.openSampleSet('fast', async () => [fixture(STREAM_2)]);
+    release();
+    await slow;
+    expect(kinds(store.getState())).toEqual(['pc-i440fx-5.2-minimal.mig.gz:stream']);
+    expect(store.getState().notice).toBeUndefined();
+    expect(store.getState().pending).toBe(0);
+  });
+
+  it('a sample that cannot be fetched says so', async () => {
+    const store = new WorkspaceStore();
+    await store.openSampleSet('x', () => Promise.reject(new Error('HTTP 404')));
+    expect(store.getState().notice).toEqual({ tone: 'error', text: 'Could not load the sample: HTTP 404' });
+    expect(store.getState().pending).toBe(0);
+  });
+
+  it('focusSection needs a stream, switches to it and counts requests', async () => {
+    const store = new WorkspaceStore();
+    expect(store.focusSection('mc146818rtc', 0)).toBe(false);
+    await store.addFiles([fixture(LOAD), fixture(STREAM)]);
+    store.setView('timeline');
+    expect(store.focusSection('mc146818rtc', 0)).toBe(true);
+    expect(store.focusSection('mc146818rtc', 0)).toBe(true);
+    const s = store.getState();
+    expect(s.view).toBe('stream');
+    expect(s.focus).toMatchObject({ idstr: 'mc146818rtc', instance: 0, seq: 2, streamId: s.active.stream });
+  });
+
+  it('files it cannot recognise are listed as unknown with a notice', async () => {
+    const store = new WorkspaceStore();
+    await store.addFiles([new File(['hello'], 'notes.txt'), fixture(STREAM)]);
+    expect(kinds(store.getState())).toEqual(['notes.txt:unknown', 'pc-i440fx-7.2-minimal.mig.gz:stream']);
+    expect(store.getState().notice?.text).toContain('1 of 2 files were not recognised');
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * The workspace: every file the user dropped or a sample set brought, what each was recognised
+ * as, which stream and which logs the views show, and which view is open. One place, so that
+ * each view reads what it needs and the Files panel, the tabs and the views never disagree.
+ *
+ * A plain subscribable object (React reads it through useSyncExternalStore): no React here, so
+ * it is unit-tested in Node like the rest of the pure code.
+ */
+import { detectFile, type Detection, type FileKind } from './detect-file.ts';
+
+export type ViewId = 'stream' | 'timeline' | 'explain' | 'matrix' | 'tiers' | 'hosts';
+
+/** What a view shows one of at a time: the stream, the save-side trace, the load-side log. */
+export type Role = 'stream' | 'save' | 'load';
+
+export type FileOrigin = 'user' | 'sample';
+
+export interface WorkspaceFile {
+  /** Unique for the session; a file dropped twice is two entries. */
+  readonly id: string;
+  readonly file: File;
+  readonly origin: FileOrigin;
+  /** Undefined while its first bytes are being read. */
+  readonly detection: Detection | undefined;
+}
+
+export interface Notice {
+  readonly tone: 'info' | 'error';
+  readonly text: string;
+}
+
+/** A request from another view to show one section in the Stream view. */
+export interface SectionFocus {
+  readonly streamId: string;
+  readonly idstr: string;
+  /** Undefined when the asking view does not know it (the first section of that idstr wins). */
+  readonly instance: number | undefined;
+  /** Bumped on every request, so asking for the same section again scrolls to it again. */
+  readonly seq: number;
+}
+
+export interface WorkspaceState {
+  /** In the order they were added. */
+  readonly files: readonly WorkspaceFile[];
+  /** File ids by role; a role without a file of its kind is absent. */
+  readonly active: Readonly<Partial<Record<Role, string>>>;
+  readonly view: ViewId;
+  /** The sample set last opened (its files may have been removed since). */
+  readonly sampleId: string | undefined;
+  /** Sample downloads and detections in flight. */
+  readonly pending: number;
+  readonly notice: Notice | undefined;
+  readonly focus: SectionFocus | undefined;
+  /** Bumped on every change; the idle probe compares it with what React rendered. */
+  readonly version: number;
+}
+
+export interface AddOptions {
+  readonly origin?: FileOrigin;
+  /** Views to open afterwards; by default the one that shows what was added. */
+  readonly view?: ViewId;
+}
+
+export type Detector = (blob: Blob) => Promise<Detection>;
+
+export function roleOf(file: WorkspaceFile): Role | undefined {
+  const d = file.detection;
+  if (d === undefined) return undefined;
+  if (d.kind === 'stream') return 'stream';
+  if (d.kind === 'trace-log') return d.side === 'save' ? 'save' : 'load';
+  return undefined;
+}
+
+export function filesOfKind(state: WorkspaceState, kind: FileKind): WorkspaceFile[] {
+  return state.files.filter((f) => f.detection?.kind === kind);
+}
+
+export function filesOfRole(state: WorkspaceState, role: Role): WorkspaceFile[] {
+  return state.files.filter((f) => roleOf(f) === role);
+}
+
+export function activeFile(state: WorkspaceState, role: Role): WorkspaceFile | undefined {
+  const id = state.active[role];
+  return id === undefined ? undefined : state.files.find((f) => f.id === id);
+}
+
+const INITIAL: WorkspaceState = {
+  files: [],
+  active: {},
+  view: 'stream',
+  sampleId: undefined,
+  pending: 0,
+  notice: undefined,
+  focus: undefined,
+  version: 0,
+};
+
+export class WorkspaceStore {
+  private state: WorkspaceState = INITIAL;
+  private readonly listeners = new Set<() => void>();
+  private nextId = 1;
+  private sampleAbort: AbortController | undefined;
+
+  constructor(private readonly detect: Detector = detectFile) {}
+
+  readonly getState = (): WorkspaceState => this.state;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /**
+   * Adds files and recognises each by content. When all are recognised, the last stream and
+   * the last log of each side among them become the active ones.
+   */
+  addFiles(files: readonly File[], options: AddOptions = {}): Promise<void> {
+    return this.insert(files, options, false);
+  }
+
+  remove(id: string): void {
+    this.update((s) => {
+      const files = s.files.filter((f) => f.id !== id);
+      if (files.length === s.files.length) return s;
+      const next = { ...s, files };
+      return { ...next, active: reconcileActive(next, s.active), focus: s.focus?.streamId === id ? undefined : s.focus };
+    });
+  }
+
+  setActive(role: Role, id: string | undefined): void {
+    this.update((s) => {
+      if (id !== undefined && !s.files.some((f) => f.id === id && roleOf(f) === role)) return s;
+      const active = { ...s.active };
+      if (id === undefined) delete active[role];
+      else active[role] = id;
+      return { ...s, active };
+    });
+  }
+
+  setView(view: ViewId): void {
+    this.update((s) => (s.view === view ? s : { ...s, view }));
+  }
+
+  setNotice(notice: Notice | undefined): void {
+    this.update((s) => ({ ...s, notice }));
+  }
+
+  /** Shows a section in the Stream view; false when no stream is active to show it in. */
+  focusSection(idstr: string, instance: number | undefined): boolean {
+    const streamId = this.state.active.stream;
+    if (streamId === undefined) return false;
+    this.update((s) => ({ ...s, view: 'stream', focus: { streamId, idstr, instance, seq: (s.focus?.seq ?? 0) + 1 } }));
+    return true;
+  }
+
+  /**
+   * Replaces the files of the previous sample set (the user's own stay) with the files `load`
+   * fetches. A newer call wins over one still downloading.
+   */
+  async openSampleSet(id: string, load: (signal: AbortSignal) => Promise<readonly File[]>, view?: ViewId): Promise<void> {
+    this.sampleAbort?.abort();
+    const abort = new AbortController();
+    this.sampleAbort = abort;
+    this.update((s) => ({ ...s, pending: s.pending + 1, sampleId: id, notice: undefined }));
+    let files: readonly File[];
+    try {
+      files = await load(abort.signal);
+    } catch (e) {
+      const aborted = abort.signal.aborted;
+      this.update((s) => ({
+        ...s,
+        pending: s.pending - 1,
+        ...(aborted ? {} : { notice: { tone: 'error', text: `Could not load the sample: ${e instanceof Error ? e.message : String(e)}` } }),
+      }));
+      return;
+    }
+    if (abort.signal.aborted) {
+      this.update((s) => ({ ...s, pending: s.pending - 1 }));
+      return;
+    }
+    await this.insert(files, { origin: 'sample', ...(view !== undefined ? { view } : {}) }, true);
+  }
+
+  private async insert(files: readonly File[], options: AddOptions, fromSample: boolean): Promise<void> {
+    const origin = options.origin ?? 'user';
+    const entries: WorkspaceFile[] = files.map((file) => ({ id: `f${this.nextId++}`, file, origin, detection: undefined }));
+    this.update((s) => {
+      const kept = fromSample ? s.files.filter((f) => f.origin !== 'sample') : s.files;
+      const next = { ...s, files: [...kept, ...entries], pending: s.pending + entries.length - (fromSample ? 1 : 0) };
+      return { ...next, active: reconcileActive(next, s.active), notice: fromSample ? s.notice : undefined };
+    });
+
+    await Promise.all(
+      entries.map(async (entry) => {
+        let detection: Detection;
+        try {
+          detection = await this.detect(entry.file);
+        } catch (e) {
+          detection = { kind: 'unknown', wrapping: 'none', detail: `could not be read: ${e instanceof Error ? e.message : String(e)}` };
+        }
+        this.update((s) => ({ ...s, files: s.files.map((f) => (f.id === entry.id ? { ...f, detection } : f)) }));
+      }),
+    );
+
+    this.update((s) => {
+      const ids = new Set(entries.map((e) => e.id));
+      const added = s.files.filter((f) => ids.has(f.id));
+      const active = { ...s.active };
+      const roles = new Set<Role>();
+      for (const f of added) {
+        const role = roleOf(f);
+        if (role === undefined) continue;
+        active[role] = f.id;
+        roles.add(role);
+      }
+      const unknown = added.filter((f) => f.detection?.kind === 'unknown').length;
+      const notice: Notice | undefined =
+        unknown > 0 ? { tone: 'info', text: `${unknown} of ${added.length} file${added.length === 1 ? ' was' : 's were'} not recognised; see Files.` } : s.notice;
+      return { ...s, active, pending: s.pending - entries.length, view: options.view ?? viewFor(s.view, roles), notice };
+    });
+  }
+
+  private update(change: (s: WorkspaceState) => WorkspaceState): void {
+    const next = change(this.state);
+    if (next === this.state) return;
+    this.state = { ...next, version: this.state.version + 1 };
+    for (const l of [...this.listeners]) l();
+  }
+}
+
+/**
+ * After a drop, show what it brought: logs alone open the Timeline, a stream alone the Stream
+ * view. Views that combine files (Explain, Matrix...) stay open: the user went there on purpose.
+ */
+function viewFor(current: ViewId, roles: ReadonlySet<Role>): ViewId {
+  if (current !== 'stream' && current !== 'timeline') return current;
+  const logs = roles.has('save') || roles.has('load');
+  if (logs && !roles.has('stream')) return 'timeline';
+  if (roles.has('stream') && !logs) return 'stream';
+  return current;
+}
+
+/** Active ids that no longer name a file of their role fall back to the newest such file. */
+function reconcileActive(state: WorkspaceState, active: WorkspaceState['active']): WorkspaceState['active'] {
+  const out: Partial<Record<Role, string>> = {};
+  for (const role of ['stream', 'save', 'load'] as const) {
+    const candidates = filesOfRole(state, role);
+    const keep = candidates.find((f) => f.id === active[role]);
+    const chosen = keep ?? candidates.at(-1);
+    if (chosen !== undefined) out[role] = chosen.id;
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+/**
+ * Messages between the UI and the parse worker, which turns the text files of a workspace
+ * (trace logs, manifests, query-machines replies) into models off the main thread: a full trace
+ * log is megabytes of text, and a manifest a megabyte of JSON.
+ */
+import type { QueryMachines, Result, VmstateManifest } from '../manifest/index.ts';
+import type { TraceModel } from '../trace/index.ts';
+
+/** What to make of the file's text. */
+export type ParseAs = 'trace-log' | 'vmstate-manifest' | 'query-machines' | 'text';
+
+export interface ParseRequest {
+  readonly type: 'parse';
+  readonly id: number;
+  readonly blob: Blob;
+  readonly name: string;
+  readonly as: ParseAs;
+}
+
+export interface ParsedTraceLog {
+  readonly as: 'trace-log';
+  readonly model: TraceModel;
+  /** The whole text, inflated: views show the log line behind a span. */
+  readonly text: string;
+}
+
+export interface ParsedManifest {
+  readonly as: 'vmstate-manifest';
+  /** Input errors are values (a manifest that does not read is still listed, with why). */
+  readonly result: Result<VmstateManifest>;
+}
+
+export interface ParsedQueryMachines {
+  readonly as: 'query-machines';
+  readonly result: Result<QueryMachines>;
+}
+
+export interface ParsedText {
+  readonly as: 'text';
+  readonly text: string;
+}
+
+export type Parsed = ParsedTraceLog | ParsedManifest | ParsedQueryMachines | ParsedText;
+
+export interface ParsedReply {
+  readonly type: 'parsed';
+  readonly id: number;
+  /** Structured-cloned: the manifest models' Maps survive. */
+  readonly value: Parsed;
+}
+
+export interface ParseErrorReply {
+  readonly type: 'error';
+  readonly id: number;
+  readonly message: string;
+}
+
+export type ParseReply = ParsedReply | ParseErrorReply;
+
+export function isParseReply(data: unknown): data is ParseReply {
+  if (typeof data !== 'object' || data === null) return false;
+  const { type, id } = data as { type?: unknown; id?: unknown };
+  return typeof id === 'number' && (type === 'parsed' || type === 'error');
+}

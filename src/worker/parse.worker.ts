@@ -1,0 +1,39 @@
+/**
+ * Parses one text file off the main thread. Thin on purpose, like the decode worker: the
+ * knowledge is in src/trace and src/manifest.
+ */
+import { parseQueryMachines, parseVmstateManifest } from '../manifest/index.ts';
+import { parseTraceLog } from '../trace/index.ts';
+import { readFileText } from './file-text.ts';
+import type { Parsed, ParseReply, ParseRequest } from './parse-protocol.ts';
+
+/** The DOM lib is loaded project-wide, so describe the worker scope we use by hand. */
+interface WorkerScope {
+  onmessage: ((e: MessageEvent<ParseRequest>) => void) | null;
+  postMessage(message: ParseReply): void;
+}
+
+const scope = self as unknown as WorkerScope;
+
+scope.onmessage = (e) => {
+  const req = e.data;
+  if (req.type !== 'parse') return;
+  parse(req).then(
+    (value) => scope.postMessage({ type: 'parsed', id: req.id, value }),
+    (err: unknown) => scope.postMessage({ type: 'error', id: req.id, message: err instanceof Error ? err.message : String(err) }),
+  );
+};
+
+async function parse(req: ParseRequest): Promise<Parsed> {
+  const text = await readFileText(req.blob, req.name);
+  switch (req.as) {
+    case 'trace-log':
+      return { as: 'trace-log', model: parseTraceLog(text), text };
+    case 'vmstate-manifest':
+      return { as: 'vmstate-manifest', result: parseVmstateManifest(text, req.name) };
+    case 'query-machines':
+      return { as: 'query-machines', result: parseQueryMachines(text, req.name) };
+    case 'text':
+      return { as: 'text', text };
+  }
+}
