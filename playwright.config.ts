@@ -4,7 +4,8 @@ import { defineConfig } from '@playwright/test';
  * Browser tests run Debian's Chromium (never a downloaded browser) against the Vite dev
  * server, which this config starts.
  */
-const PORT = 5183;
+// E2E_PORT lets a second checkout run its tests while another dev server holds 5183.
+const PORT = Number(process.env.E2E_PORT ?? 5183);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -156,6 +156,30 @@ export class Dashboard {
     return this.page.getByRole('alert');
   }
 
+  // ---- tour, links, exports
+
+  tour(): Locator {
+    return this.page.getByTestId('tour');
+  }
+
+  /** The hex view's footer: `selected 0x…–0x… · N bytes`. */
+  hexSelection(): Locator {
+    return this.page.getByTestId('hex-selection');
+  }
+
+  /** The parameters of the page's hash (what a copied link carries). */
+  hashParams(): URLSearchParams {
+    return new URLSearchParams(new URL(this.page.url()).hash.replace(/^#/, ''));
+  }
+
+  /** Runs an export menu's item and returns the file the browser was given. */
+  async exportFile(menu: string, item: string): Promise<{ readonly name: string; readonly bytes: Buffer }> {
+    await this.page.getByRole('button', { name: menu }).click();
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByRole('menuitem', { name: item }).click()]);
+    const path = await download.path();
+    return { name: download.suggestedFilename(), bytes: await readFile(path) };
+  }
+
   async screenshot(name: string): Promise<void> {
     await this.waitForIdle();
     await this.page.screenshot({ path: `test-results/${name}.png` });

@@ -25,7 +25,8 @@ export function SampleGallery({ sets, current, onOpen }: SampleGalleryProps): Re
     };
     window.addEventListener('pointerdown', onPointer);
     window.addEventListener('keydown', onKey);
-    list.current?.querySelector<HTMLElement>('[aria-checked="true"], [role="menuitemradio"]')?.focus();
+    // The open set first (a selector list would match whichever card comes first).
+    (list.current?.querySelector<HTMLElement>('[aria-checked="true"]') ?? list.current?.querySelector<HTMLElement>('[role="menuitemradio"]'))?.focus();
     return () => {
       window.removeEventListener('pointerdown', onPointer);
       window.removeEventListener('keydown', onKey);

@@ -7,12 +7,16 @@ import { StreamPanel } from '../stream/StreamPanel.tsx';
 import { TiersView } from '../tiers/TiersView.tsx';
 import { TimelineView } from '../timeline/TimelineView.tsx';
 import { VIEWS } from '../views/views.ts';
+import { TourButton } from '../tour/TourButton.tsx';
+import { TourPanel } from '../tour/TourPanel.tsx';
 import { FilesPanel } from '../workspace/FilesPanel.tsx';
 import { useWorkspaceState, useWorkspaceStore } from '../workspace/workspace-context.ts';
 import { activeFile, type ViewId, type WorkspaceState } from '../workspace/workspace-store.ts';
-import { fetchSampleSet, SAMPLE_SETS, sampleFromHash, sampleHash, type SampleSet } from './samples.ts';
+import { CopyLinkButton } from './CopyLinkButton.tsx';
+import { fetchSampleSet, SAMPLE_SETS, type SampleSet } from './samples.ts';
 import { SampleGallery } from './SampleGallery.tsx';
 import { useFileDrop } from './use-file-drop.ts';
+import { useUrlSync } from './use-url-sync.ts';
 import { panelId, tabId, ViewTabs } from './ViewTabs.tsx';
 
 /** What `data-app-state` on the shell says; views add their own (see idle.ts). */
@@ -30,9 +34,11 @@ export function Workspace(): ReactElement {
     setVisited((v) => (v.has(state.view) ? v : new Set([...v, state.view])));
   }, [state.view]);
 
+  // The URL's hash follows the workspace (and a link sets it up): see use-url-sync.
+  useUrlSync(store);
+
   const openFiles = useCallback(
     (files: readonly File[]) => {
-      window.history.replaceState(null, '', window.location.pathname + window.location.search);
       void store.addFiles(files);
     },
     [store],
@@ -40,20 +46,10 @@ export function Workspace(): ReactElement {
 
   const openSample = useCallback(
     (set: SampleSet) => {
-      window.history.replaceState(null, '', sampleHash(set));
       void store.openSampleSet(set.id, (signal) => fetchSampleSet(set, signal), set.view);
     },
     [store],
   );
-
-  useEffect(() => {
-    const onHash = (): void => {
-      const set = sampleFromHash(window.location.hash);
-      if (set !== undefined) void store.openSampleSet(set.id, (signal) => fetchSampleSet(set, signal), set.view);
-    };
-    window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
-  }, [store]);
 
   const dragging = useFileDrop(openFiles);
   const shell: ShellState = state.pending > 0 ? 'loading' : state.files.length === 0 ? 'empty' : 'ready';
@@ -85,6 +81,7 @@ export function Workspace(): ReactElement {
         </div>
         <DropZone dragging={dragging} onFiles={openFiles} />
         <SampleGallery sets={SAMPLE_SETS} current={state.sampleId} onOpen={openSample} />
+        <TourButton />
         {state.notice !== undefined ? (
           <span className={`notice tone-${state.notice.tone}`} role="status">
             {state.notice.text}
@@ -94,11 +91,13 @@ export function Workspace(): ReactElement {
           </span>
         ) : undefined}
         <span className="toolbar-spacer" />
+        <CopyLinkButton />
         <span className="muted local-note">read locally · nothing is uploaded</span>
       </header>
       <FilesPanel state={state} store={store} />
       <ViewTabs current={state.view} counts={tabCounts(state)} onSelect={(v) => store.setView(v)} />
       <main className="workspace">
+        <TourPanel />
         {VIEWS.map((v) => {
           const open = v.id === state.view;
           if (!open && !(KEEP_MOUNTED.has(v.id) && visited.has(v.id))) return undefined;

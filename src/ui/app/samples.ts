@@ -5,6 +5,7 @@
  * load with the stream, both logs and the manifests.
  */
 import type { ViewId } from '../workspace/workspace-store.ts';
+import { decodeUrlState } from './url-state.ts';
 
 export interface SampleFile {
   /** Shown to the user and given to the File: the name it has in fixtures/. */
@@ -19,6 +20,8 @@ export interface SampleFile {
 export interface SampleSet {
   /** Used in `#sample=`; the healthy sets keep their stream's name, as links made before sets did. */
   readonly id: string;
+  /** A short name for links typed by hand: `#samples=failing-load`. */
+  readonly alias: string;
   readonly title: string;
   readonly summary: string;
   readonly tone: 'healthy' | 'failing' | 'hosts';
@@ -27,8 +30,9 @@ export interface SampleSet {
   readonly view: ViewId;
 }
 
-const healthy = (qemu: string, machine: string, stream: string): SampleSet => ({
+const healthy = (qemu: string, machine: string, stream: string, alias: string): SampleSet => ({
   id: `${stream}.mig.gz`,
+  alias,
   title: `${machine} on QEMU ${qemu}`,
   summary: 'A complete stream (-nodefaults) and the trace QEMU wrote while saving it.',
   tone: 'healthy',
@@ -40,11 +44,12 @@ const healthy = (qemu: string, machine: string, stream: string): SampleSet => ({
 });
 
 export const SAMPLE_SETS: readonly SampleSet[] = [
-  healthy('11.1', 'pc-q35-11.1', 'pc-q35-11.1-minimal'),
-  healthy('7.2', 'pc-i440fx-7.2', 'pc-i440fx-7.2-minimal'),
-  healthy('5.2', 'pc-i440fx-5.2', 'pc-i440fx-5.2-minimal'),
+  healthy('11.1', 'pc-q35-11.1', 'pc-q35-11.1-minimal', 'q35-11.1'),
+  healthy('7.2', 'pc-i440fx-7.2', 'pc-i440fx-7.2-minimal', 'i440fx-7.2'),
+  healthy('5.2', 'pc-i440fx-5.2', 'pc-i440fx-5.2-minimal', 'i440fx-5.2'),
   {
     id: 'e-7.2-footer',
+    alias: 'failing-load',
     title: 'Failed load: Missing section footer for mc146818rtc',
     summary: 'pc-i440fx-7.2-default with one byte flipped (0x165e88: 0x7e → 0x7f), loaded by QEMU 7.2: the stream, both traces, the command line and the 7.2 manifests.',
     tone: 'failing',
@@ -60,6 +65,7 @@ export const SAMPLE_SETS: readonly SampleSet[] = [
   },
   {
     id: 'hosts-7.2-11.1',
+    alias: 'two-hosts',
     title: 'Two hosts: QEMU 7.2 and QEMU 11.1',
     summary: 'What each binary offers: query-machines, -device help and the pc-i440fx-7.2 manifest of each.',
     tone: 'hosts',
@@ -77,11 +83,15 @@ export const SAMPLE_SETS: readonly SampleSet[] = [
 
 export const DEFAULT_SAMPLE_SET = SAMPLE_SETS[0] as SampleSet;
 
-/** `#sample=<id>` → a known set; anything else (the hash is user input) → undefined. */
+/** A set by its id or its alias; anything else (links are user input) → undefined. */
+export function sampleById(idOrAlias: string | undefined): SampleSet | undefined {
+  if (idOrAlias === undefined) return undefined;
+  return SAMPLE_SETS.find((s) => s.id === idOrAlias || s.alias === idOrAlias);
+}
+
+/** `#sample=<id>` (or `samples=<alias>`) → a known set, else undefined. */
 export function sampleFromHash(hash: string): SampleSet | undefined {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const id = params.get('sample');
-  return SAMPLE_SETS.find((s) => s.id === id);
+  return sampleById(decodeUrlState(hash).sample);
 }
 
 export function sampleHash(set: SampleSet): string {

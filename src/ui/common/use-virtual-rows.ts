@@ -35,6 +35,10 @@ export function useVirtualRows(count: number, rowHeight: number, overscan = 6): 
   // With a scaled scrollbar, scrollTop cannot say exactly which row we scrolled to, so the
   // position set by reveal() wins when its own scroll event comes back.
   const programmatic = useRef<{ scrollTop: number; virtualTop: number } | undefined>(undefined);
+  // A pane hidden behind another tab has no height and cannot scroll: a reveal asked for then
+  // waits until the pane shows (its ResizeObserver fires then).
+  const pendingReveal = useRef<{ index: number; align: RevealAlign; context: number } | undefined>(undefined);
+  const revealRef = useRef<(index: number, align?: RevealAlign, context?: number) => boolean>(() => false);
 
   const geometry: ScrollGeometry = useMemo(() => ({ count, rowHeight, viewportHeight }), [count, rowHeight, viewportHeight]);
   const geometryRef = useRef(geometry);
@@ -45,7 +49,11 @@ export function useVirtualRows(count: number, rowHeight: number, overscan = 6): 
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (el === null) return undefined;
-    const measure = (): void => setViewportHeight(el.clientHeight);
+    const measure = (): void => {
+      setViewportHeight(el.clientHeight);
+      const waiting = pendingReveal.current;
+      if (waiting !== undefined && el.clientHeight > 0) revealRef.current(waiting.index, waiting.align, waiting.context);
+    };
     measure();
     const ro = new ResizeObserver(measure);
     ro.observe(el);
@@ -76,6 +84,11 @@ export function useVirtualRows(count: number, rowHeight: number, overscan = 6): 
   const reveal = useCallback((index: number, align: RevealAlign = 'nearest', context = 0): boolean => {
     const el = scrollRef.current;
     if (el === null) return false;
+    if (el.clientHeight === 0) {
+      pendingReveal.current = { index, align, context };
+      return true;
+    }
+    pendingReveal.current = undefined;
     const g: ScrollGeometry = { ...geometryRef.current, viewportHeight: el.clientHeight };
     const target = revealTop(g, virtualTopRef.current, index, align, context);
     if (target === undefined) return false;
@@ -86,6 +99,7 @@ export function useVirtualRows(count: number, rowHeight: number, overscan = 6): 
     setVirtualTop(target);
     return true;
   }, []);
+  revealRef.current = reveal;
 
   const win = rowWindow(geometry, virtualTop, overscan);
   return {

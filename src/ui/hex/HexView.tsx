@@ -1,4 +1,4 @@
-import { useLayoutEffect, useMemo, useReducer, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactElement } from 'react';
+import { useId, useLayoutEffect, useMemo, useReducer, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactElement } from 'react';
 import { trackPending } from '../app/idle.ts';
 import { useVirtualRows } from '../common/use-virtual-rows.ts';
 import { groupedInt, hexOffset, paddedHex } from '../stream/format-value.ts';
@@ -25,20 +25,32 @@ export interface HexViewProps {
   /** Scroll `offset` into view each time `seq` changes. */
   readonly reveal?: { readonly offset: number; readonly seq: number };
   readonly onByteClick: (offset: number) => void;
+  /**
+   * The byte the arrow keys move from, when the parent knows it (a link named a byte inside
+   * the selected field). Ignored when outside the selection; without it the view keeps the
+   * byte last clicked.
+   */
+  readonly cursor?: number;
 }
 
 const BYTES_PER_ROW = 16;
 export const HEX_ROW_HEIGHT = 18;
 const COLUMN_LABELS = Array.from({ length: BYTES_PER_ROW }, (_, i) => i.toString(16).padStart(2, '0'));
 
-export function HexView({ source, selection, selectionTone = 'strong', context, marker, reveal, onByteClick }: HexViewProps): ReactElement {
+export function HexView({ source, selection, selectionTone = 'strong', context, marker, reveal, onByteClick, cursor: cursorHint }: HexViewProps): ReactElement {
   const pages = useMemo(() => new BytePages(source), [source]);
+  const footId = useId();
   const [, pagesLoaded] = useReducer((n: number) => n + 1, 0);
   const rowCount = Math.ceil(source.size / BYTES_PER_ROW);
   const rows = useVirtualRows(rowCount, HEX_ROW_HEIGHT, 4);
   const offsetDigits = Math.max(8, Math.max(0, source.size - 1).toString(16).length);
   const [gotoText, setGotoText] = useState('');
   const [gotoError, setGotoError] = useState(false);
+  // The byte the keyboard moves from: the one last picked while it stays inside the
+  // selection, else the selection's first byte (a selection made elsewhere moves it there).
+  const [picked, setPicked] = useState<number | undefined>(undefined);
+  const inSelection = (at: number | undefined): at is number => at !== undefined && selection !== undefined && at >= selection.start && at < selection.end;
+  const cursor = inSelection(cursorHint) ? cursorHint : cursorHint === undefined && inSelection(picked) ? picked : selection?.start;
 
   const firstByte = rows.first * BYTES_PER_ROW;
   const lastByte = rows.last * BYTES_PER_ROW;
@@ -68,7 +80,36 @@ export function HexView({ source, selection, selectionTone = 'strong', context, 
   const onClick = (e: MouseEvent<HTMLDivElement>): void => {
     const target = (e.target as HTMLElement).closest<HTMLElement>('[data-offset]');
     const at = target?.dataset['offset'];
-    if (at !== undefined) onByteClick(Number(at));
+    if (at === undefined) return;
+    setPicked(Number(at));
+    onByteClick(Number(at));
+  };
+
+  // Arrows move the picked byte (and so the selection, to the field holding it) like a text
+  // cursor: ←→ one byte, ↑↓ one row, PageUp/PageDown a screen, Home/End the row's ends,
+  // Ctrl+Home/End the stream's.
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    if (source.size === 0) return;
+    const at = cursor ?? 0;
+    const rowStart = at - (at % BYTES_PER_ROW);
+    const pageBytes = Math.max(1, Math.floor(rows.viewportHeight / HEX_ROW_HEIGHT) - 1) * BYTES_PER_ROW;
+    const moves: Record<string, number> = {
+      ArrowLeft: at - 1,
+      ArrowRight: at + 1,
+      ArrowUp: at - BYTES_PER_ROW,
+      ArrowDown: at + BYTES_PER_ROW,
+      PageUp: at - pageBytes,
+      PageDown: at + pageBytes,
+      Home: e.ctrlKey ? 0 : rowStart,
+      End: e.ctrlKey ? source.size - 1 : Math.min(source.size - 1, rowStart + BYTES_PER_ROW - 1),
+    };
+    const target = moves[e.key];
+    if (target === undefined) return;
+    e.preventDefault();
+    const next = Math.max(0, Math.min(source.size - 1, target));
+    setPicked(next);
+    revealRow(Math.floor(next / BYTES_PER_ROW), 'nearest', 1);
+    onByteClick(next);
   };
 
   const onGoto = (e: KeyboardEvent<HTMLInputElement>): void => {
@@ -92,7 +133,7 @@ export function HexView({ source, selection, selectionTone = 'strong', context, 
     for (let i = 0; i < n; i++) {
       const b = pages.byteAt(base + i);
       bytes += b === undefined ? '··' : paddedHex(b, 2);
-      classes.push(byteClass(base + i, selection, selectionTone, context, marker));
+      classes.push(byteClass(base + i, selection, selectionTone, context, marker) + (base + i === cursor ? ' cursor' : ''));
     }
     rowElements.push(<HexRow key={r} base={base} offsetDigits={offsetDigits} bytes={bytes} classes={classes.join('|')} />);
   }
@@ -126,7 +167,17 @@ export function HexView({ source, selection, selectionTone = 'strong', context, 
         </span>
         <span className="hex-ascii">ascii</span>
       </div>
-      <div className="hex-scroll vscroll" ref={rows.scrollRef} onClick={onClick} data-testid="hex-view">
+      <div
+        className="hex-scroll vscroll"
+        ref={rows.scrollRef}
+        onClick={onClick}
+        onKeyDown={onKeyDown}
+        tabIndex={0}
+        role="group"
+        aria-label="Bytes of the stream; arrow keys move the selected byte"
+        aria-describedby={footId}
+        data-testid="hex-view"
+      >
         <div style={{ height: rows.spacerHeight }}>
           <div className="vwindow" style={{ height: rows.viewportHeight }}>
             <div className="hex-rows" style={{ transform: `translateY(${rows.offsetOf(rows.first)}px)` }}>
@@ -135,7 +186,7 @@ export function HexView({ source, selection, selectionTone = 'strong', context, 
           </div>
         </div>
       </div>
-      <footer className="pane-foot mono">
+      <footer className="pane-foot mono" id={footId}>
         {selection !== undefined ? (
           <span data-testid="hex-selection">
             selected {hexOffset(selection.start)}–{hexOffset(selection.end)} · {groupedInt(selection.end - selection.start)} bytes

@@ -117,21 +117,22 @@ export function FieldTree({ index, rootId, selectedId, selectionSeq, expanded, o
   }
 
   return (
-    <div
-      role="tree"
-      aria-label="Fields"
-      aria-activedescendant={selectedRow >= 0 ? `tree-node-${selectedId}` : undefined}
-      tabIndex={0}
-      className="tree"
-      onKeyDown={onKeyDown}
-      data-testid="field-tree"
-    >
+    // The scrolling element is the tree itself: the region that scrolls takes the keyboard.
+    <div className="tree" data-testid="field-tree">
       <div className="thead tree-head" aria-hidden="true">
         <span className="c-tname">name</span>
         <span className="c-ttype">type</span>
         <span className="c-tvalue">value</span>
       </div>
-      <div className="vscroll tbody" ref={v.scrollRef}>
+      <div
+        role="tree"
+        aria-label="Fields"
+        aria-activedescendant={selectedRow >= 0 ? `tree-node-${selectedId}` : undefined}
+        tabIndex={0}
+        className="vscroll tbody"
+        ref={v.scrollRef}
+        onKeyDown={onKeyDown}
+      >
         <div style={{ height: v.spacerHeight }}>
           <div className="vwindow" style={{ height: v.viewportHeight }}>
             {body}

@@ -20,7 +20,8 @@ export function ProgressPanel({ name, fileSize, progress, onCancel }: ProgressPa
       <div className="progress-facts mono">
         {progress !== undefined ? (
           <>
-            {humanBytes(progress.bytesRead)} of {humanBytes(progress.bytesTotal)} · {groupedInt(progress.sections)} sections
+            {fraction !== undefined ? <span data-testid="decode-percent">{Math.floor(fraction * 100)} %</span> : undefined} · {humanBytes(progress.bytesRead)} of{' '}
+            {humanBytes(progress.bytesTotal)} · {groupedInt(progress.sections)} sections
           </>
         ) : (
           <span className="muted">opening (a gzip file is inflated first)…</span>

@@ -1,4 +1,4 @@
-import { useLayoutEffect, type CSSProperties, type KeyboardEvent, type ReactElement } from 'react';
+import { useLayoutEffect, type CSSProperties, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
 import { useVirtualRows } from '../common/use-virtual-rows.ts';
 import { compactSize, groupedInt, hexOffset } from './format-value.ts';
 import type { RecordRow } from './stream-index.ts';
@@ -10,12 +10,18 @@ export interface SectionsTableProps {
   readonly selectionSeq: number;
   readonly errorRow?: number;
   readonly onSelectRow: (row: number) => void;
+  /** Shown at the right of the pane's head (an export menu). */
+  readonly actions?: ReactNode;
 }
 
 const ROW_HEIGHT = 20;
 const COLUMNS = ['type', 'idstr', 'inst', 'ver', 'id', 'offset', 'size'] as const;
 
-export function SectionsTable({ rows, selectedRow, selectionSeq, errorRow, onSelectRow }: SectionsTableProps): ReactElement {
+function columnClass(c: (typeof COLUMNS)[number]): string {
+  return `c-${c === 'idstr' ? 'name' : c === 'offset' ? 'off' : c === 'size' ? 'size' : c === 'type' ? 'type' : 'num'}`;
+}
+
+export function SectionsTable({ rows, selectedRow, selectionSeq, errorRow, onSelectRow, actions }: SectionsTableProps): ReactElement {
   const v = useVirtualRows(rows.length, ROW_HEIGHT);
   const { reveal } = v;
   useLayoutEffect(() => {
@@ -93,26 +99,39 @@ export function SectionsTable({ rows, selectedRow, selectionSeq, errorRow, onSel
         <span className="muted">
           {sectionCount} sections, {rows.length} records
         </span>
+        {actions !== undefined ? <span className="pane-head-spacer" /> : undefined}
+        {actions}
       </header>
-      <div
-        role="grid"
-        aria-label="Sections and other records"
-        aria-rowcount={rows.length + 1}
-        aria-activedescendant={selectedRow >= 0 ? `record-row-${selectedRow}` : undefined}
-        tabIndex={0}
-        className="table"
-        style={{ '--off-ch': offsetChars } as CSSProperties}
-        onKeyDown={onKeyDown}
-        data-testid="sections-table"
-      >
-        <div role="row" aria-rowindex={1} className="thead">
+      {/*
+        The scrolling element is the grid itself, so that the region that scrolls is the one
+        that takes the keyboard; the visible header is drawn outside it and repeated, hidden,
+        as the grid's first row for assistive technology.
+      */}
+      <div className="table" style={{ '--off-ch': offsetChars } as CSSProperties} data-testid="sections-table">
+        <div className="thead" aria-hidden="true">
           {COLUMNS.map((c) => (
-            <span key={c} role="columnheader" className={`c-${c === 'idstr' ? 'name' : c === 'offset' ? 'off' : c === 'size' ? 'size' : c === 'type' ? 'type' : 'num'}`}>
+            <span key={c} className={columnClass(c)}>
               {c}
             </span>
           ))}
         </div>
-        <div className="vscroll tbody" ref={v.scrollRef}>
+        <div
+          role="grid"
+          aria-label="Sections and other records"
+          aria-rowcount={rows.length + 1}
+          aria-activedescendant={selectedRow >= 0 ? `record-row-${selectedRow}` : undefined}
+          tabIndex={0}
+          className="vscroll tbody"
+          ref={v.scrollRef}
+          onKeyDown={onKeyDown}
+        >
+          <div role="row" aria-rowindex={1} className="visually-hidden">
+            {COLUMNS.map((c) => (
+              <span key={c} role="columnheader">
+                {c}
+              </span>
+            ))}
+          </div>
           <div style={{ height: v.spacerHeight }}>
             <div className="vwindow" style={{ height: v.viewportHeight }} role="rowgroup">
               {body}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactElement } from 'react';
 import { FailurePanel } from '../app/FailurePanel.tsx';
+import { ExplainBanner } from '../explain/ExplainBanner.tsx';
 import { useWorkspaceStore } from '../workspace/workspace-context.ts';
 import type { SectionFocus, WorkspaceFile } from '../workspace/workspace-store.ts';
 import { DropZone } from './DropZone.tsx';
@@ -57,11 +58,30 @@ export function StreamPanel({ file, focus, otherFiles, dragging, onFiles }: Stre
     content = <ProgressPanel name={file.file.name} fileSize={file.file.size} progress={decode.progress} onCancel={() => void cancel()} />;
   } else {
     state = 'ready';
-    const streamFocus = focus !== undefined && focus.streamId === file.id ? { idstr: focus.idstr, instance: focus.instance, seq: focus.seq } : undefined;
-    content = <StreamView key={JSON.stringify(decodeQueryKey(decoded.file))} stream={decoded} focus={streamFocus} />;
+    const streamFocus =
+      focus !== undefined && focus.streamId === file.id
+        ? {
+            idstr: focus.idstr,
+            instance: focus.instance,
+            seq: focus.seq,
+            ...(focus.path !== undefined ? { path: focus.path } : {}),
+            ...(focus.offset !== undefined ? { offset: focus.offset } : {}),
+            ...(focus.highlight !== undefined ? { highlight: focus.highlight } : {}),
+          }
+        : undefined;
+    const fileId = file.id;
+    content = (
+      <StreamView
+        key={JSON.stringify(decodeQueryKey(decoded.file))}
+        stream={decoded}
+        focus={streamFocus}
+        onSelectionChange={(sel) => store.setSelection({ streamId: fileId, ...sel })}
+      />
+    );
   }
   return (
     <div className="view-body" data-app-state={state}>
+      {state === 'ready' ? <ExplainBanner /> : undefined}
       {content}
     </div>
   );

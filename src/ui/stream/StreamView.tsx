@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import type { DecodeResult } from '../../format/index.ts';
-import { HexView } from '../hex/HexView.tsx';
+import { exportCsv, exportJson } from '../export/export-files.ts';
+import { ExportMenu } from '../export/ExportMenu.tsx';
+import { HexView, type ByteSpan } from '../hex/HexView.tsx';
 import type { HexSource } from '../hex/hex-source.ts';
 import { DiagnosticsList } from './DiagnosticsList.tsx';
 import { ErrorPanel } from './ErrorPanel.tsx';
@@ -8,7 +10,8 @@ import { FieldTree } from './FieldTree.tsx';
 import { NodeDetails } from './NodeDetails.tsx';
 import { SectionsTable } from './SectionsTable.tsx';
 import { StreamHeader } from './StreamHeader.tsx';
-import { ancestry, nodeRange, sectionRowOf, type NodeId, type StreamIndex } from './stream-index.ts';
+import { fieldTreeJson, sectionsCsv, sectionsJson, streamBaseName } from './stream-export.ts';
+import { ancestry, findNode, nodeRange, sectionRowOf, type NodeId, type StreamIndex } from './stream-index.ts';
 
 export interface DecodedStream {
   readonly file: File;
@@ -22,15 +25,28 @@ export interface StreamFocus {
   readonly idstr: string;
   readonly instance: number | undefined;
   readonly seq: number;
+  /** A node by model path (and `offset` among nodes sharing it), or by byte alone: see findNode. */
+  readonly path?: readonly string[];
+  readonly offset?: number;
+  /** Bytes to highlight instead of the node's own (a tour step). */
+  readonly highlight?: ByteSpan;
+}
+
+/** What the user selected, as a link names it; see WorkspaceState.selection. */
+export interface StreamViewSelection {
+  readonly path: readonly string[];
+  readonly offset: number;
 }
 
 export interface StreamViewProps {
   readonly stream: DecodedStream;
   readonly focus?: StreamFocus | undefined;
+  /** Told every selection but the view's own first one. */
+  readonly onSelectionChange?: (selection: StreamViewSelection) => void;
 }
 
 /** Where a selection came from: the hex view does not scroll to a byte the user just clicked. */
-type Origin = 'start' | 'table' | 'tree' | 'hex' | 'offset';
+type Origin = 'start' | 'table' | 'tree' | 'hex' | 'offset' | 'focus';
 
 interface Selection {
   readonly id: NodeId;
@@ -40,23 +56,35 @@ interface Selection {
   /** Byte to scroll the hex view to, when not the node's start. */
   readonly offset?: number;
   readonly expanded: ReadonlySet<NodeId>;
+  /** Bytes highlighted instead of the node's own; gone with the next selection. */
+  readonly highlight?: ByteSpan;
 }
 
-export function StreamView({ stream, focus }: StreamViewProps): ReactElement {
+export function StreamView({ stream, focus, onSelectionChange }: StreamViewProps): ReactElement {
   const { result, index, hex } = stream;
   const [sel, setSel] = useState<Selection>(() => initialSelection(index, result));
 
   const select = useCallback(
-    (id: NodeId, origin: Origin, offset?: number) => {
+    (id: NodeId, origin: Origin, offset?: number, highlight?: ByteSpan) => {
       setSel((prev) => {
         const expanded = new Set(prev.expanded);
         // Open the path to the node, not the node itself: the user opens what they want to see.
         for (const a of ancestry(index, id)) if (a !== id || index.parent[a] === 0) expanded.add(a);
-        return { id, origin, seq: prev.seq + 1, expanded, ...(offset !== undefined ? { offset } : {}) };
+        return { id, origin, seq: prev.seq + 1, expanded, ...(offset !== undefined ? { offset } : {}), ...(highlight !== undefined ? { highlight } : {}) };
       });
     },
     [index],
   );
+
+  // Links carry what the user chose; the view's own first choice is not news.
+  const reportRef = useRef(onSelectionChange);
+  reportRef.current = onSelectionChange;
+  useEffect(() => {
+    if (sel.origin === 'start') return;
+    const node = index.nodes[sel.id];
+    if (node === undefined) return;
+    reportRef.current?.({ path: node.path, offset: sel.offset ?? node.start });
+  }, [sel, index]);
 
   const toggle = useCallback((id: NodeId, open: boolean) => {
     setSel((prev) => {
@@ -84,7 +112,7 @@ export function StreamView({ stream, focus }: StreamViewProps): ReactElement {
   const onByteClick = useCallback(
     (offset: number) => {
       const id = index.byOffset.find(offset);
-      if (id !== undefined) select(id, 'hex');
+      if (id !== undefined) select(id, 'hex', offset);
     },
     [index, select],
   );
@@ -94,6 +122,14 @@ export function StreamView({ stream, focus }: StreamViewProps): ReactElement {
   useEffect(() => {
     if (focus === undefined || appliedFocus.current === focus.seq) return;
     appliedFocus.current = focus.seq;
+    if (focus.path !== undefined || focus.offset !== undefined) {
+      const id = findNode(index, focus.path, focus.offset);
+      if (id !== undefined) {
+        const start = focus.highlight?.start ?? focus.offset;
+        select(id, 'focus', start !== undefined && start !== index.nodes[id]?.start ? start : undefined, focus.highlight);
+        return;
+      }
+    }
     const row = sectionRowOf(index.rows, focus.idstr, focus.instance);
     const target = row !== undefined ? index.rows[row] : undefined;
     if (target !== undefined) select(target.nodeId, 'table');
@@ -103,7 +139,8 @@ export function StreamView({ stream, focus }: StreamViewProps): ReactElement {
   const row = index.rows[rowIdx];
   const rootId = row?.nodeId ?? 0;
   const node = index.nodes[sel.id];
-  const selection = nodeRange(index, sel.id);
+  const nodeSpan = nodeRange(index, sel.id);
+  const selection = sel.highlight ?? nodeSpan;
   const context = row !== undefined ? nodeRange(index, row.nodeId) : undefined;
   const error = result.error;
   const errorNode = error !== undefined ? index.byOffset.find(Math.min(error.offset, Math.max(0, index.streamSize - 1))) : undefined;
@@ -116,25 +153,48 @@ export function StreamView({ stream, focus }: StreamViewProps): ReactElement {
       {error !== undefined ? <ErrorPanel error={error} sectionsBefore={result.sections.length} onShowOffset={showOffset} /> : undefined}
       <DiagnosticsList diagnostics={result.diagnostics} onShowOffset={showOffset} />
       <div className="panes">
-        <SectionsTable rows={index.rows} selectedRow={rowIdx} selectionSeq={sel.seq} onSelectRow={selectRow} {...(errorRow !== undefined ? { errorRow } : {})} />
+        <SectionsTable
+          rows={index.rows}
+          selectedRow={rowIdx}
+          selectionSeq={sel.seq}
+          onSelectRow={selectRow}
+          {...(errorRow !== undefined ? { errorRow } : {})}
+          actions={
+            <ExportMenu
+              ariaLabel="Export the sections table"
+              items={[
+                { label: 'Sections (CSV)', run: () => exportCsv(`${streamBaseName(result)}-sections.csv`, ...sectionsCsv(index.rows)) },
+                { label: 'Sections (JSON)', run: () => exportJson(`${streamBaseName(result)}-sections.json`, sectionsJson(result, index.rows)) },
+              ]}
+            />
+          }
+        />
         <section className="pane tree-pane" aria-label="Field tree">
           <header className="pane-head">
             <h2>Fields</h2>
             <span className="muted ellipsis" title={row?.name}>
               {row !== undefined ? `${row.type} ${row.name}` : ''}
             </span>
+            <span className="pane-head-spacer" />
+            {row !== undefined ? (
+              <ExportMenu
+                ariaLabel="Export the fields of the selected record"
+                items={[{ label: 'Fields (JSON)', run: () => exportJson(`${streamBaseName(result)}-${row.name}-fields.json`, fieldTreeJson(index, row)) }]}
+              />
+            ) : undefined}
           </header>
           <FieldTree index={index} rootId={rootId} selectedId={sel.id} selectionSeq={sel.seq} expanded={sel.expanded} onSelect={(id) => select(id, 'tree')} onToggle={toggle} />
-          {node !== undefined ? <NodeDetails node={node} range={selection} /> : undefined}
+          {node !== undefined ? <NodeDetails node={node} range={nodeSpan} /> : undefined}
         </section>
         <HexView
           source={hex}
           selection={selection}
-          selectionTone={row !== undefined && row.nodeId === sel.id ? 'soft' : 'strong'}
+          selectionTone={row !== undefined && row.nodeId === sel.id && sel.highlight === undefined ? 'soft' : 'strong'}
           {...(context !== undefined ? { context } : {})}
           {...(error !== undefined ? { marker: error.offset } : {})}
           {...(reveal !== undefined ? { reveal } : {})}
           onByteClick={onByteClick}
+          {...(sel.offset !== undefined && sel.origin !== 'start' ? { cursor: sel.offset } : {})}
         />
       </div>
     </div>

@@ -185,3 +185,31 @@ export function sectionRowOf(rows: readonly RecordRow[], idstr: string, instance
   const exact = named.find((i) => rows[i]?.instanceId === instance);
   return exact ?? named[0];
 }
+
+/**
+ * The node a link or a tour names: the one with this model path (the one starting at, or
+ * else holding, `offset` when several share it: a RAM PART comes many times), or without a
+ * path the deepest node holding `offset`.
+ */
+export function findNode(index: StreamIndex, path: readonly string[] | undefined, offset: number | undefined): NodeId | undefined {
+  if (path !== undefined && path.length > 0) {
+    const same: NodeId[] = [];
+    for (let id = 1; id < index.nodes.length; id++) {
+      const p = (index.nodes[id] as DecodedNode).path;
+      if (p.length === path.length && p.every((seg, i) => seg === path[i])) same.push(id);
+    }
+    if (same.length > 0) {
+      if (offset === undefined) return same[0];
+      return (
+        same.find((id) => index.nodes[id]?.start === offset) ??
+        same.find((id) => {
+          const r = nodeRange(index, id);
+          return offset >= r.start && offset < r.end;
+        }) ??
+        same[0]
+      );
+    }
+  }
+  if (offset === undefined || offset < 0 || offset >= index.streamSize) return undefined;
+  return index.byOffset.find(offset);
+}

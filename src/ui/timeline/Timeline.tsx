@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactElement } from 'react';
 import { useElementWidth } from '../common/use-element-width.ts';
+import { exportJson, exportPng, exportSvg } from '../export/export-files.ts';
+import { ExportMenu, type ExportItem } from '../export/ExportMenu.tsx';
 import { hoverInfo, laneLabel, type HoverInfo } from './hover-info.ts';
 import type { LogLines } from './log-lines.ts';
 import {
@@ -18,6 +20,7 @@ import {
 } from './time-scale.ts';
 import { LANE_H, ROW1_TOP, ROW2_TOP } from './lane-geometry.ts';
 import { barAt, visibleRuns, type TimelineLane, type TimelineLayout } from './timeline-layout.ts';
+import { timelineJson, timelineSvg } from './timeline-export.ts';
 import { TimelineLanes } from './TimelineLanes.tsx';
 import { TimelineTooltip } from './TimelineTooltip.tsx';
 
@@ -67,6 +70,7 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
   const plotRef = useRef<HTMLDivElement | null>(null);
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const drag = useRef<Drag | undefined>(undefined);
+  const sectionRef = useRef<HTMLElement | null>(null);
   const width = useElementWidth(plotRef);
 
   const scale = useMemo(() => timeScale(win, width), [win, width]);
@@ -245,8 +249,20 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
 
   const failureLane = failure?.laneIndex !== undefined ? lanes[failure.laneIndex] : undefined;
 
+  const baseName = `${fileName.replace(/\.(log|txt)(\.gz)?$/, '')}-timeline`;
+  const picture = (): SVGSVGElement => {
+    const svg = sectionRef.current !== null ? timelineSvg(sectionRef.current, title, fileName, win, layout) : undefined;
+    if (svg === undefined) throw new Error('the timeline is not drawn yet');
+    return svg;
+  };
+  const exports: readonly ExportItem[] = [
+    { label: 'Picture (SVG)', run: () => exportSvg(`${baseName}.svg`, picture()) },
+    { label: 'Picture (PNG)', run: () => exportPng(`${baseName}.png`, picture()) },
+    { label: 'Lanes (JSON)', run: () => exportJson(`${baseName}.json`, timelineJson(layout, fileName)) },
+  ];
+
   return (
-    <section className="timeline" aria-label={`${title} timeline`} data-testid={`timeline-${layout.side === 'save' ? 'save' : 'load'}`}>
+    <section ref={sectionRef} className="timeline" aria-label={`${title} timeline`} data-testid={`timeline-${layout.side === 'save' ? 'save' : 'load'}`}>
       <header className="timeline-head">
         <h2>{title}</h2>
         <span className="timeline-file mono" title={fileName}>
@@ -271,6 +287,7 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
         <button type="button" className="btn" disabled={sameWindow(win, fullWindow(bounds))} title="The whole log, from its first line" onClick={() => setWin(fullWindow(bounds))}>
           Whole log
         </button>
+        <ExportMenu items={exports} ariaLabel={`Export the ${title.toLowerCase()} timeline`} />
       </header>
       {failure !== undefined ? (
         <div className="timeline-failure" data-testid="timeline-failure">

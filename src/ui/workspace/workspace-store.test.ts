@@ -123,4 +123,45 @@ describe('WorkspaceStore', () => {
     expect(kinds(store.getState())).toEqual(['notes.txt:unknown', 'pc-i440fx-7.2-minimal.mig.gz:stream']);
     expect(store.getState().notice?.text).toContain('1 of 2 files were not recognised');
   });
+
+  it('focusNode asks the Stream view for a node by path, offset and highlight', async () => {
+    const store = new WorkspaceStore();
+    expect(store.focusNode({ offset: 8 })).toBe(false);
+    await store.addFiles([fixture(STREAM)]);
+    store.setView('matrix');
+    expect(store.focusNode({ path: ['fw_cfg#0', 'fw_cfg/dma'], offset: 0x93eb8, highlight: { start: 0x93eb8, end: 0x93ed0 } })).toBe(true);
+    const s = store.getState();
+    expect(s.view).toBe('stream');
+    expect(s.focus).toMatchObject({ streamId: s.active.stream, path: ['fw_cfg#0', 'fw_cfg/dma'], offset: 0x93eb8, highlight: { start: 0x93eb8, end: 0x93ed0 }, seq: 1 });
+  });
+
+  it('the selection a link carries: set once, dropped with its stream', async () => {
+    const store = new WorkspaceStore();
+    await store.addFiles([fixture(STREAM)]);
+    const streamId = store.getState().active.stream ?? '';
+    store.setSelection({ streamId, path: ['timer#0', 'cpu_ticks_offset'], offset: 0x93572 });
+    const v = store.getState().version;
+    // The same selection again changes nothing (no re-render, no new URL).
+    store.setSelection({ streamId, path: ['timer#0', 'cpu_ticks_offset'], offset: 0x93572 });
+    expect(store.getState().version).toBe(v);
+    expect(store.getState().selection?.path).toEqual(['timer#0', 'cpu_ticks_offset']);
+    store.remove(streamId);
+    expect(store.getState().selection).toBeUndefined();
+  });
+
+  it('matrix cell and tour step', () => {
+    const store = new WorkspaceStore();
+    expect(store.getState().matrixCell).toBeUndefined();
+    store.selectMatrixCell({ row: 'fw_cfg', col: '7.2→11.1' });
+    expect(store.getState().matrixCell).toEqual({ row: 'fw_cfg', col: '7.2→11.1' });
+    const v = store.getState().version;
+    store.selectMatrixCell({ row: 'fw_cfg', col: '7.2→11.1' });
+    expect(store.getState().version).toBe(v);
+    store.selectMatrixCell(undefined);
+    expect(store.getState().matrixCell).toBeUndefined();
+    store.setTourStep(3);
+    expect(store.getState().tourStep).toBe(3);
+    store.setTourStep(undefined);
+    expect(store.getState().tourStep).toBeUndefined();
+  });
 });

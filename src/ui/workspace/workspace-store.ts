@@ -37,6 +37,43 @@ export interface SectionFocus {
   readonly instance: number | undefined;
   /** Bumped on every request, so asking for the same section again scrolls to it again. */
   readonly seq: number;
+  /**
+   * A node inside the section (or any record) by its model path, e.g. `['fw_cfg#0', 'fw_cfg/dma']`;
+   * `offset` tells apart nodes with the same path (a RAM PART comes several times) and, without
+   * a path, names the deepest node holding that byte.
+   */
+  readonly path?: readonly string[];
+  readonly offset?: number;
+  /** Bytes to highlight instead of the node's own: a tour step that spans several nodes. */
+  readonly highlight?: ByteRange;
+}
+
+export interface ByteRange {
+  readonly start: number;
+  /** Exclusive. */
+  readonly end: number;
+}
+
+/** Where the Stream view should go: what `focusNode` asks for. */
+export interface NodeTarget {
+  readonly path?: readonly string[];
+  readonly offset?: number;
+  readonly highlight?: ByteRange;
+}
+
+/** What the Stream view shows selected, in terms a link can carry. */
+export interface StreamSelection {
+  readonly streamId: string;
+  /** The selected node's path; `path[0]` names the record (`timer#0`, `ram#0 PART`, `header`). */
+  readonly path: readonly string[];
+  /** The selected byte: the node's first byte, or the byte picked in the hex view. */
+  readonly offset: number;
+}
+
+/** A cell of the Matrix view: a row and a column by their labels (e.g. device × version pair). */
+export interface MatrixCell {
+  readonly row: string;
+  readonly col: string;
 }
 
 export interface WorkspaceState {
@@ -51,6 +88,11 @@ export interface WorkspaceState {
   readonly pending: number;
   readonly notice: Notice | undefined;
   readonly focus: SectionFocus | undefined;
+  /** What the user last selected in the Stream view (not the view's own opening choice). */
+  readonly selection: StreamSelection | undefined;
+  readonly matrixCell: MatrixCell | undefined;
+  /** The guided tour's step (0-based) while the tour is open. */
+  readonly tourStep: number | undefined;
   /** Bumped on every change; the idle probe compares it with what React rendered. */
   readonly version: number;
 }
@@ -92,6 +134,9 @@ const INITIAL: WorkspaceState = {
   pending: 0,
   notice: undefined,
   focus: undefined,
+  selection: undefined,
+  matrixCell: undefined,
+  tourStep: undefined,
   version: 0,
 };
 
@@ -123,7 +168,12 @@ export class WorkspaceStore {
       const files = s.files.filter((f) => f.id !== id);
       if (files.length === s.files.length) return s;
       const next = { ...s, files };
-      return { ...next, active: reconcileActive(next, s.active), focus: s.focus?.streamId === id ? undefined : s.focus };
+      return {
+        ...next,
+        active: reconcileActive(next, s.active),
+        focus: s.focus?.streamId === id ? undefined : s.focus,
+        selection: s.selection?.streamId === id ? undefined : s.selection,
+      };
     });
   }
 
@@ -151,6 +201,44 @@ export class WorkspaceStore {
     if (streamId === undefined) return false;
     this.update((s) => ({ ...s, view: 'stream', focus: { streamId, idstr, instance, seq: (s.focus?.seq ?? 0) + 1 } }));
     return true;
+  }
+
+  /**
+   * Shows a node of the active stream in the Stream view: by path, by byte offset, or both, and
+   * optionally highlights other bytes than the node's own. False when no stream is active.
+   */
+  focusNode(target: NodeTarget): boolean {
+    const streamId = this.state.active.stream;
+    if (streamId === undefined) return false;
+    const idstr = target.path?.[0] ?? '';
+    this.update((s) => ({
+      ...s,
+      view: 'stream',
+      focus: {
+        streamId,
+        idstr,
+        instance: undefined,
+        seq: (s.focus?.seq ?? 0) + 1,
+        ...(target.path !== undefined ? { path: target.path } : {}),
+        ...(target.offset !== undefined ? { offset: target.offset } : {}),
+        ...(target.highlight !== undefined ? { highlight: target.highlight } : {}),
+      },
+    }));
+    return true;
+  }
+
+  /** The Stream view reports what the user selected, so that a link can carry it. */
+  setSelection(selection: StreamSelection | undefined): void {
+    this.update((s) => (sameSelection(s.selection, selection) ? s : { ...s, selection }));
+  }
+
+  selectMatrixCell(cell: MatrixCell | undefined): void {
+    this.update((s) => (s.matrixCell?.row === cell?.row && s.matrixCell?.col === cell?.col ? s : { ...s, matrixCell: cell }));
+  }
+
+  /** Opens the tour at a step (0-based), or closes it with undefined. */
+  setTourStep(step: number | undefined): void {
+    this.update((s) => (s.tourStep === step ? s : { ...s, tourStep: step }));
   }
 
   /**
@@ -226,6 +314,11 @@ export class WorkspaceStore {
     this.state = { ...next, version: this.state.version + 1 };
     for (const l of [...this.listeners]) l();
   }
+}
+
+function sameSelection(a: StreamSelection | undefined, b: StreamSelection | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.streamId === b.streamId && a.offset === b.offset && a.path.length === b.path.length && a.path.every((p, i) => p === b.path[i]);
 }
 
 /**

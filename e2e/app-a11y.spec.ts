@@ -1,0 +1,67 @@
+/**
+ * axe-core on every tab with the samples loaded: no serious or critical violation. Each tab is
+ * checked with the files it reads (a stream, logs, manifests, hosts' files), and with the
+ * tour open, in the light and the dark colour scheme.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { Dashboard } from './helpers/dashboard.ts';
+
+interface Finding {
+  readonly id: string;
+  readonly impact: string;
+  readonly help: string;
+  readonly targets: readonly string[];
+}
+
+async function seriousViolations(page: Page, include?: string): Promise<Finding[]> {
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']);
+  if (include !== undefined) builder = builder.include(include);
+  const results = await builder.analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+}
+
+function report(findings: readonly Finding[]): string {
+  return findings.map((f) => `${f.impact} ${f.id}: ${f.help}\n    ${f.targets.join('\n    ')}`).join('\n');
+}
+
+const TABS: readonly { readonly tab: string; readonly sample: string }[] = [
+  { tab: 'Stream', sample: 'pc-q35-11.1-minimal.mig.gz' },
+  { tab: 'Timeline', sample: 'e-7.2-footer' },
+  { tab: 'Explain', sample: 'e-7.2-footer' },
+  { tab: 'Matrix', sample: 'e-7.2-footer' },
+  { tab: 'Tiers', sample: 'hosts-7.2-11.1' },
+  { tab: 'Hosts', sample: 'hosts-7.2-11.1' },
+];
+
+for (const scheme of ['light', 'dark'] as const) {
+  for (const { tab, sample } of TABS) {
+    test(`${tab} tab (${scheme}): no serious or critical axe violation`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      const app = new Dashboard(page);
+      await app.goto(`#sample=${encodeURIComponent(sample)}`);
+      await app.openTab(tab);
+      const findings = await seriousViolations(page);
+      expect(findings, report(findings)).toEqual([]);
+    });
+  }
+}
+
+test('the tour and the open menus: no serious or critical axe violation', async ({ page }) => {
+  const app = new Dashboard(page);
+  await app.goto('#tour=4');
+  await expect(page.getByTestId('tour')).toBeVisible();
+  let findings = await seriousViolations(page);
+  expect(findings, report(findings)).toEqual([]);
+
+  await page.getByRole('button', { name: /Samples/ }).click();
+  findings = await seriousViolations(page);
+  expect(findings, report(findings)).toEqual([]);
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: 'Export the sections table' }).click();
+  findings = await seriousViolations(page);
+  expect(findings, report(findings)).toEqual([]);
+});

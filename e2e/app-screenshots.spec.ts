@@ -1,0 +1,78 @@
+/**
+ * The README's screenshots, one per view, taken from the real samples at 1280×800. They are
+ * written to docs/screenshots/ only with UPDATE_SCREENSHOTS=1 (CI must not rewrite tracked
+ * files); otherwise to test-results/, so that every run still drives each view to its picture.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { repoPath } from './helpers/cli.ts';
+import { Dashboard } from './helpers/dashboard.ts';
+
+const OUT = process.env['UPDATE_SCREENSHOTS'] === '1' ? repoPath('docs/screenshots') : repoPath('test-results/screenshots');
+
+interface Shot {
+  readonly file: string;
+  readonly hash: string;
+  readonly scheme?: 'light' | 'dark';
+  /** Brings the view to what the picture should show. */
+  readonly prepare?: (app: Dashboard, page: Page) => Promise<void>;
+}
+
+const SHOTS: readonly Shot[] = [
+  {
+    file: 'stream.png',
+    hash: '#sample=pc-q35-11.1-minimal.mig.gz&sec=timer%230&field=cpu_ticks_offset&at=0x9b676',
+    prepare: async (app) => {
+      await expect(app.field('cpu_ticks_offset')).toHaveAttribute('aria-selected', 'true');
+    },
+  },
+  {
+    file: 'stream-dark.png',
+    hash: '#sample=pc-q35-11.1-minimal.mig.gz&sec=fw_cfg%230&field=fw_cfg%2Fdma&at=0x9bef0',
+    scheme: 'dark',
+    prepare: async (app) => {
+      await expect(app.field('fw_cfg/dma')).toHaveAttribute('aria-selected', 'true');
+    },
+  },
+  {
+    file: 'timeline.png',
+    hash: '#sample=e-7.2-footer',
+    prepare: async (app) => {
+      await expect(app.timeline('load').getByTestId('failure-marker')).toBeVisible();
+    },
+  },
+  { file: 'explain.png', hash: '#sample=e-7.2-footer&view=explain' },
+  { file: 'matrix.png', hash: '#sample=hosts-7.2-11.1&view=matrix' },
+  { file: 'tiers.png', hash: '#sample=hosts-7.2-11.1' },
+  { file: 'hosts.png', hash: '#sample=e-7.2-footer&view=hosts' },
+  {
+    file: 'tour.png',
+    hash: '#sample=pc-q35-11.1-minimal.mig.gz&tour=9',
+    prepare: async (app) => {
+      await expect(app.tour().getByRole('heading')).toHaveText('Subsection: fw_cfg/dma');
+    },
+  },
+  {
+    file: 'samples.png',
+    hash: '#sample=e-7.2-footer',
+    prepare: async (_app, page) => {
+      await page.getByRole('button', { name: /Samples/ }).click();
+      await expect(page.getByRole('menuitemradio', { name: /Missing section footer/ })).toBeFocused();
+    },
+  },
+];
+
+for (const shot of SHOTS) {
+  test(`screenshot ${shot.file}`, async ({ page }) => {
+    await mkdir(OUT, { recursive: true });
+    await page.emulateMedia({ colorScheme: shot.scheme ?? 'light' });
+    const app = new Dashboard(page);
+    await app.goto(shot.hash);
+    await shot.prepare?.(app, page);
+    await app.waitForIdle();
+    // No caret or hover left from driving the page.
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(OUT, shot.file), animations: 'disabled', caret: 'hide' });
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * What a link carries: the sample set to load, the file shown, the view, the selection, the
+ * matrix cell and the tour step, in the URL's hash (never sent to a server). Pure: the hash is
+ * user input, so every value is checked and anything unknown or malformed is dropped, never
+ * thrown on.
+ *
+ * `#sample=e-7.2-footer&view=stream&sec=mc146818rtc%230&field=cmos_data&at=0x165e88&tour=3`
+ */
+import type { MatrixCell, ViewId } from '../workspace/workspace-store.ts';
+
+export interface UrlState {
+  /** A sample set id or alias, as written; samples.ts says which set it is. */
+  readonly sample?: string;
+  /** The active stream's file name: a link to a user's own file waits until that file is loaded. */
+  readonly file?: string;
+  readonly view?: ViewId;
+  /** The selected node's model path: `path[0]` names the record (`timer#0`, `ram#0 PART`). */
+  readonly path?: readonly string[];
+  /** The selected byte. */
+  readonly offset?: number;
+  readonly matrixCell?: MatrixCell;
+  /** 0-based here, 1-based in the URL (people read it). */
+  readonly tourStep?: number;
+}
+
+const VIEWS: readonly ViewId[] = ['stream', 'timeline', 'explain', 'matrix', 'tiers', 'hosts'];
+/** Joins the field path below the record; the UI writes paths with it, names never hold it in practice. */
+export const PATH_SEPARATOR = ' › ';
+/** Longer values are not from a link this app wrote. */
+const MAX_TEXT = 1024;
+const MAX_TOUR_STEP = 99;
+
+function text(params: URLSearchParams, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const v = params.get(name);
+    // Control characters have no business in a name typed into a link.
+    if (v !== null && v !== '' && v.length <= MAX_TEXT && !/[\u0000-\u001f]/.test(v)) return v;
+  }
+  return undefined;
+}
+
+/** `0x1a2b` or decimal, a byte offset a stream can have. */
+export function parseUrlOffset(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(?:0x([0-9a-f]{1,13})|([0-9]{1,16}))$/i.exec(v.trim());
+  if (m === null) return undefined;
+  const n = m[1] !== undefined ? Number.parseInt(m[1], 16) : Number(m[2]);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+export function decodeUrlState(hash: string): UrlState {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const sample = text(params, 'sample', 'samples');
+  const file = text(params, 'file');
+  const viewText = text(params, 'view');
+  const view = VIEWS.find((v) => v === viewText);
+  const sec = text(params, 'sec');
+  const field = text(params, 'field');
+  const offset = parseUrlOffset(text(params, 'at'));
+  const row = text(params, 'mrow');
+  const col = text(params, 'mcol');
+  const tourText = text(params, 'tour');
+  const tour = tourText !== undefined && /^[0-9]{1,2}$/.test(tourText) ? Number(tourText) : undefined;
+  return {
+    ...(sample !== undefined ? { sample } : {}),
+    ...(file !== undefined ? { file } : {}),
+    ...(view !== undefined ? { view } : {}),
+    ...(sec !== undefined ? { path: [sec, ...(field !== undefined ? field.split(PATH_SEPARATOR) : [])] } : {}),
+    ...(offset !== undefined ? { offset } : {}),
+    ...(row !== undefined && col !== undefined ? { matrixCell: { row, col } } : {}),
+    ...(tour !== undefined && tour >= 1 && tour <= MAX_TOUR_STEP ? { tourStep: tour - 1 } : {}),
+  };
+}
+
+/** The hash for a state, `#…`, or '' when there is nothing to say. Keys always in one order. */
+export function encodeUrlState(state: UrlState): string {
+  const params = new URLSearchParams();
+  if (state.sample !== undefined) params.set('sample', state.sample);
+  if (state.file !== undefined) params.set('file', state.file);
+  if (state.view !== undefined) params.set('view', state.view);
+  if (state.path !== undefined && state.path.length > 0) {
+    params.set('sec', state.path[0] as string);
+    if (state.path.length > 1) params.set('field', state.path.slice(1).join(PATH_SEPARATOR));
+  }
+  if (state.offset !== undefined) params.set('at', `0x${state.offset.toString(16)}`);
+  if (state.matrixCell !== undefined) {
+    params.set('mrow', state.matrixCell.row);
+    params.set('mcol', state.matrixCell.col);
+  }
+  if (state.tourStep !== undefined) params.set('tour', String(state.tourStep + 1));
+  // URLSearchParams writes spaces as '+'; %20 reads the same and survives being pasted anywhere.
+  const out = params.toString().replace(/\+/g, '%20');
+  return out === '' ? '' : `#${out}`;
+}
+
+export function sameUrlState(a: UrlState, b: UrlState): boolean {
+  return encodeUrlState(a) === encodeUrlState(b);
+}

@@ -1,0 +1,115 @@
+import type { ReactElement } from 'react';
+import { formatQemuVersion, type ExplainResult } from '../../analysis/explain/index.ts';
+
+export interface ExplainNotesProps {
+  readonly result: ExplainResult;
+  /** Destination files that could not be read. */
+  readonly problems: readonly string[];
+  /** Where the view found the release it gave the analysis (a file name), when it did. */
+  readonly versionFrom: string | undefined;
+}
+
+const MACHINE_SOURCE: Readonly<Record<string, string>> = {
+  option: 'typed in',
+  cmdline: 'from the command line',
+  manifest: "from the manifest's vmschkmachine",
+  default: "its QEMU's default machine",
+};
+
+/** Everything around the verdict: risks, notes, what was assumed, what the destination is. */
+export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProps): ReactElement {
+  const risks = result.notes.filter((n) => n.severity === 'at-risk');
+  const info = result.notes.filter((n) => n.severity === 'info');
+  const d = result.destination;
+  const prediction = result.basis === 'log' ? result.prediction : undefined;
+  return (
+    <>
+      {problems.length > 0 ? (
+        <section className="explain-list explain-problems" aria-label="Inputs not used">
+          <h3>Not used</h3>
+          <ul>
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </section>
+      ) : undefined}
+      {risks.length > 0 ? (
+        <section className="explain-list explain-risks" aria-label="At risk because">
+          <h3>At risk because</h3>
+          <ul data-testid="explain-risks">
+            {risks.map((n, i) => (
+              <li key={`${n.code}-${i}`}>
+                <span className="explain-code">{n.code}</span> {n.text}
+                {n.fix !== undefined ? <div className="muted">To settle it: {n.fix}</div> : undefined}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : undefined}
+      {info.length > 0 ? (
+        <section className="explain-list" aria-label="Notes">
+          <h3>Notes</h3>
+          <ul data-testid="explain-notes">
+            {info.map((n, i) => (
+              <li key={`${n.code}-${i}`}>
+                <span className="explain-code">{n.code}</span> {n.text}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : undefined}
+      {result.assumptions.length > 0 ? (
+        <section className="explain-list" aria-label="Assumed">
+          <h3>Assumed</h3>
+          <ul data-testid="explain-assumptions">
+            {result.assumptions.map((a) => (
+              <li key={a}>{a}</li>
+            ))}
+          </ul>
+        </section>
+      ) : undefined}
+      {d !== undefined || prediction !== undefined ? (
+        <section className="explain-list" aria-label="The destination">
+          <h3>The destination</h3>
+          <dl className="explain-facts">
+            {d !== undefined ? (
+              <>
+                <div>
+                  <dt>-machine</dt>
+                  <dd>
+                    <span className="mono">{d.machine ?? 'unknown'}</span>
+                    {d.machineSource !== undefined ? <span className="muted"> ({MACHINE_SOURCE[d.machineSource] ?? d.machineSource})</span> : undefined}
+                    {d.machineType !== undefined && d.machineType !== d.machine ? <span className="muted"> → {d.machineType}</span> : undefined}
+                  </dd>
+                </div>
+                <div>
+                  <dt>release</dt>
+                  <dd>
+                    <span className="mono">{d.version !== undefined ? formatQemuVersion(d.version) : 'unknown'}</span>
+                    {d.versionSource !== undefined ? <span className="muted"> ({d.versionSource === 'machines' ? 'from its machine list' : (versionFrom ?? 'given')})</span> : undefined}
+                  </dd>
+                </div>
+              </>
+            ) : undefined}
+            {prediction !== undefined ? (
+              <div className="wide">
+                <dt>predicted</dt>
+                <dd data-testid="explain-prediction">
+                  from the destination&apos;s inputs alone: <b>{prediction.verdict}</b>
+                  {prediction.failure !== undefined ? (
+                    <>
+                      {' '}
+                      (<span className="mono">{prediction.failure.cause}</span>
+                      {prediction.failure.section !== undefined ? <> in {prediction.failure.section.idstr}</> : undefined})
+                    </>
+                  ) : undefined}
+                </dd>
+              </div>
+            ) : undefined}
+          </dl>
+        </section>
+      ) : undefined}
+    </>
+  );
+}

@@ -1,0 +1,131 @@
+/**
+ * The tour on the real samples: every step points at bytes the decoder found (the node named
+ * by its path and offset, with the decoder's own offsets), and the offsets are the ones
+ * stream-format.md lists for these very files.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { bytesSource, decodeStream, type DecodedNode, type DecodeResult } from '../../format/index.ts';
+import { tourSteps, type TourStep } from './tour-steps.ts';
+
+async function decodeFixture(rel: string): Promise<DecodeResult> {
+  const bytes = gunzipSync(readFileSync(fileURLToPath(new URL(`../../../fixtures/${rel}`, import.meta.url))));
+  return decodeStream(bytesSource(new Uint8Array(bytes), rel));
+}
+
+function nodesOf(result: DecodeResult): DecodedNode[] {
+  const out: DecodedNode[] = [];
+  const walk = (n: DecodedNode): void => {
+    out.push(n);
+    for (const c of n.children ?? []) walk(c);
+  };
+  walk(result.root);
+  return out;
+}
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
+/** The node a step selects, found in the model the way the Stream view finds it. */
+function nodeOf(result: DecodeResult, step: TourStep): DecodedNode | undefined {
+  return nodesOf(result).find((n) => samePath(n.path, step.path) && n.start === step.offset);
+}
+
+function spans(steps: readonly TourStep[]): Record<string, [number, number]> {
+  return Object.fromEntries(steps.map((s) => [s.id, [s.highlight.start, s.highlight.end]]));
+}
+
+function checkAgainstModel(result: DecodeResult, steps: readonly TourStep[]): void {
+  for (const s of steps) {
+    const node = nodeOf(result, s);
+    expect(node, s.id).toBeDefined();
+    expect(s.highlight.start).toBeGreaterThanOrEqual(node?.start ?? -1);
+    for (const p of s.parts) {
+      const part = nodesOf(result).find((n) => samePath(n.path, p.path) && n.start === p.start);
+      expect(part?.end, `${s.id} ${p.label}`).toBe(p.end);
+    }
+    expect(s.body.length).toBeGreaterThan(0);
+  }
+}
+
+describe('tour steps', () => {
+  it('11.1 pc-q35-11.1-minimal: every step, at the offsets of stream-format.md', async () => {
+    const result = await decodeFixture('streams/11.1/pc-q35-11.1-minimal.mig.gz');
+    const steps = tourSteps(result);
+    expect(steps.map((s) => s.id)).toEqual([
+      'header',
+      'configuration',
+      'section-start',
+      'ram-setup',
+      'ram-part',
+      'switchover',
+      'section-full',
+      'fields',
+      'subsection',
+      'footer',
+      'eof',
+      'vmdesc',
+    ]);
+    expect(spans(steps)).toEqual({
+      header: [0x0, 0x8],
+      configuration: [0x8, 0x18],
+      'section-start': [0x18, 0x29],
+      // MEM_SIZE at 0x29, the block list from 0x31, EOS at 0xb5 (§9's example).
+      'ram-setup': [0x29, 0xbd],
+      // First record at 0xc7 (PART header at 0xc2), EOS then the footer at 0x97542.
+      'ram-part': [0xc7, 0x97542],
+      switchover: [0x9b580, 0x9b585],
+      'section-full': [0x9b663, 0x9b676],
+      'fields': [0x9b676, 0x9b68e],
+      subsection: [0x9bef0, 0x9bf08],
+      footer: [0x9bf34, 0x9bf39],
+      eof: [0xa34b8, 0xa34b9],
+      vmdesc: [0xa34b9, 0xa34b9 + 5 + 44_536],
+    });
+    checkAgainstModel(result, steps);
+
+    const byId = (id: string): TourStep => steps.find((s) => s.id === id) as TourStep;
+    expect(byId('header').parts.map((p) => [p.label, p.start, p.end])).toEqual([
+      ['magic', 0, 4],
+      ['version', 4, 8],
+    ]);
+    expect(byId('configuration').body.join(' ')).toContain('"pc-q35-11.1"');
+    expect(byId('section-start').body[0]).toContain('section id as a 32-bit number (1)');
+    expect(byId('ram-setup').body.join(' ')).toContain('pc.ram 64 MiB');
+    expect(byId('ram-setup').body[0]).toContain('0x4082000');
+    expect(byId('section-full').title).toBe('Section header: FULL timer');
+    expect(byId('section-full').body.join(' ')).toContain('here apic comes first');
+    expect(byId('fields').parts.map((p) => p.label)).toEqual(['cpu_ticks_offset', 'unused', 'cpu_clock_offset']);
+    expect(byId('subsection').title).toBe('Subsection: fw_cfg/dma');
+    expect(byId('footer').title).toBe('Section footer: fw_cfg');
+    expect(byId('vmdesc').body[0]).toContain('44,536');
+  });
+
+  it('7.2 pc-i440fx-7.2-minimal: no SWITCHOVER_START, timer first', async () => {
+    const result = await decodeFixture('streams/7.2/pc-i440fx-7.2-minimal.mig.gz');
+    const steps = tourSteps(result);
+    expect(steps.map((s) => s.id)).not.toContain('switchover');
+    expect(spans(steps)).toMatchObject({
+      configuration: [0x8, 0x1a],
+      'section-start': [0x1a, 0x2b],
+      'section-full': [0x9355f, 0x93572],
+      fields: [0x93572, 0x9358a],
+      eof: [0x967b7, 0x967b8],
+      vmdesc: [0x967b8, 0x967b8 + 5 + 98_771],
+    });
+    expect(steps.find((s) => s.id === 'section-full')?.body.join(' ')).not.toContain('comes first');
+    checkAgainstModel(result, steps);
+  });
+
+  it('a stream cut short has the steps of what was read', async () => {
+    const full = await decodeFixture('streams/7.2/pc-i440fx-7.2-minimal.mig.gz');
+    const bytes = gunzipSync(readFileSync(fileURLToPath(new URL('../../../fixtures/streams/7.2/pc-i440fx-7.2-minimal.mig.gz', import.meta.url))));
+    const cut = await decodeStream(bytesSource(new Uint8Array(bytes.subarray(0, 0x200)), 'cut'));
+    expect(full.error).toBeUndefined();
+    expect(cut.error).toBeDefined();
+    expect(tourSteps(cut).map((s) => s.id)).toEqual(['header', 'configuration', 'section-start', 'ram-setup']);
+  });
+});
