@@ -7,6 +7,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { Dashboard } from './helpers/dashboard.ts';
 
+// axe walks the whole DOM several times per test; on a busy 2-core machine that can pass a minute.
+test.describe.configure({ timeout: 240_000 });
+
 interface Finding {
   readonly id: string;
   readonly impact: string;

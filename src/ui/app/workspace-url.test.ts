@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkspaceFile, WorkspaceState } from '../workspace/workspace-store.ts';
+import { restoreReadiness, urlStateOf } from './workspace-url.ts';
+
+const streamFile = (id: string, name: string, origin: 'user' | 'sample'): WorkspaceFile => ({
+  id,
+  file: new File([], name),
+  origin,
+  detection: { kind: 'stream', wrapping: 'none', detail: 'QEVM' },
+});
+
+const base: WorkspaceState = {
+  files: [streamFile('f1', 'pc-q35-11.1-minimal.mig.gz', 'sample')],
+  active: { stream: 'f1' },
+  view: 'stream',
+  sampleId: 'pc-q35-11.1-minimal.mig.gz',
+  pending: 0,
+  notice: undefined,
+  focus: undefined,
+  selection: undefined,
+  matrixCell: undefined,
+  tourStep: undefined,
+  version: 1,
+};
+
+describe('urlStateOf', () => {
+  it('a sample set as opened is just its name', () => {
+    expect(urlStateOf(base)).toEqual({ sample: 'pc-q35-11.1-minimal.mig.gz' });
+    // The failed-load set opens on the Timeline: that is its default, not said.
+    const failing = { ...base, sampleId: 'e-7.2-footer', view: 'timeline' as const };
+    expect(urlStateOf(failing)).toEqual({ sample: 'e-7.2-footer' });
+    expect(urlStateOf({ ...failing, view: 'stream' })).toEqual({ sample: 'e-7.2-footer', view: 'stream' });
+  });
+
+  it('the selection of the stream on show, the cell, the step; a user’s file by name', () => {
+    const selection = { streamId: 'f1', path: ['timer#0', 'cpu_ticks_offset'], offset: 0x9b676 };
+    expect(urlStateOf({ ...base, selection, matrixCell: { row: 'a', col: 'b' } })).toEqual({
+      sample: 'pc-q35-11.1-minimal.mig.gz',
+      path: ['timer#0', 'cpu_ticks_offset'],
+      offset: 0x9b676,
+      matrixCell: { row: 'a', col: 'b' },
+    });
+    // A tour step names its own bytes; a selection in another stream is not this one's.
+    expect(urlStateOf({ ...base, selection, tourStep: 2 })).toEqual({ sample: 'pc-q35-11.1-minimal.mig.gz', tourStep: 2 });
+    expect(urlStateOf({ ...base, selection: { ...selection, streamId: 'f9' } })).toEqual({ sample: 'pc-q35-11.1-minimal.mig.gz' });
+    const mine = { ...base, files: [...base.files, streamFile('f2', 'mine.mig', 'user')], active: { stream: 'f2' } };
+    expect(urlStateOf(mine)).toEqual({ sample: 'pc-q35-11.1-minimal.mig.gz', file: 'mine.mig' });
+    expect(urlStateOf({ ...mine, files: [mine.files[1] as WorkspaceFile], sampleId: 'pc-q35-11.1-minimal.mig.gz' })).toEqual({ file: 'mine.mig' });
+  });
+});
+
+describe('restoreReadiness', () => {
+  it('waits for loads, then for the named file', () => {
+    expect(restoreReadiness({ ...base, pending: 1 }, {})).toBe('loading');
+    expect(restoreReadiness(base, { file: 'mine.mig' })).toBe('wait-file');
+    expect(restoreReadiness(base, { file: 'pc-q35-11.1-minimal.mig.gz' })).toBe('ready');
+    expect(restoreReadiness(base, {})).toBe('ready');
+  });
+});
