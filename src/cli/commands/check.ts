@@ -7,6 +7,7 @@
  * narrow the answer to that VM (analysis/stream-check.ts): exit 0 when nothing breaks, 1 when
  * something does, 2 on bad input.
  */
+import { findingJson } from '../../analysis/finding-json.ts';
 import { readFile, stat } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -28,7 +29,7 @@ import { runStaticChecker, STATIC_CHECKER_REVISIONS, type StaticCheckerRevision 
 import { explainStaticFindings, judgeManifests, type JudgeReport, type StaticExplanation } from '../../analysis/judge-findings.ts';
 import { checkStream, type StreamCheckReport } from '../../analysis/stream-check.ts';
 import { streamFacts, type StreamFacts } from '../../analysis/stream-facts.ts';
-import { byVerdict, type JudgeFinding } from '../../analysis/verdict.ts';
+import { byVerdict } from '../../analysis/verdict.ts';
 import { openFileSource } from '../file-source.ts';
 import { usageError, type CommandIo } from '../io.ts';
 
@@ -106,33 +107,7 @@ export async function checkCommand(args: readonly string[], io: CommandIo): Prom
   return report.counts.breaks === 0 ? 0 : 1;
 }
 
-export interface FindingJson {
-  readonly device: string;
-  readonly qomTypes: readonly string[];
-  readonly path: string;
-  readonly kind: string;
-  readonly verdict: string;
-  readonly reason: string;
-  readonly sourceVersion?: number | undefined;
-  readonly destVersion?: number | undefined;
-  readonly sourceNode?: string | undefined;
-  readonly destNode?: string | undefined;
-}
-
-export function findingJson(f: JudgeFinding): FindingJson {
-  return {
-    device: f.device,
-    qomTypes: f.qomTypes,
-    path: f.path,
-    kind: f.kind,
-    verdict: f.verdict,
-    reason: f.reason,
-    sourceVersion: f.sourceVersion,
-    destVersion: f.destVersion,
-    sourceNode: f.sourceNode,
-    destNode: f.destNode,
-  };
-}
+export { findingJson, type FindingJson } from '../../analysis/finding-json.ts';
 
 function reportJson(report: JudgeReport | StreamCheckReport, explained: readonly StaticExplanation[] | undefined): unknown {
   const stream = 'stream' in report ? report.stream : undefined;

@@ -4,24 +4,10 @@
  */
 import type { CompatMatrix } from '../../analysis/compat-matrix.ts';
 import { matrixLayout } from '../../analysis/matrix-cells.ts';
-import type { JudgeFinding } from '../../analysis/verdict.ts';
 import type { HeatMap } from './matrix-layout.ts';
+import { findingJson } from '../../analysis/finding-json.ts';
 
-/** A finding as the CLI's JSON has it (src/cli/commands/check.ts findingJson). */
-export function findingJson(f: JudgeFinding): Record<string, unknown> {
-  return {
-    device: f.device,
-    qomTypes: f.qomTypes,
-    path: f.path,
-    kind: f.kind,
-    verdict: f.verdict,
-    reason: f.reason,
-    sourceVersion: f.sourceVersion,
-    destVersion: f.destVersion,
-    sourceNode: f.sourceNode,
-    destNode: f.destNode,
-  };
-}
+export { findingJson } from '../../analysis/finding-json.ts';
 
 export function matrixJson(m: CompatMatrix): unknown {
   const layout = matrixLayout(m);
