@@ -3,8 +3,8 @@
  * stays in the cache, and dropping another file while one decodes cancels the first (the query
  * function honours the query's AbortSignal by terminating the worker).
  */
-import { useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+import { skipToken, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import type { DecodeProgress } from '../../format/index.ts';
 import { decodeInWorker } from '../../worker/client.ts';
 import { hexSourceFor } from '../hex/hex-source.ts';
@@ -13,6 +13,19 @@ import { buildStreamIndex } from './stream-index.ts';
 
 export function decodeQueryKey(file: File): readonly unknown[] {
   return ['decode', file.name, file.size, file.lastModified];
+}
+
+/**
+ * Progress lives in the query cache beside the decode, not in the state of whichever
+ * component started it: several views read the same decode, and the one showing the bar may
+ * not be the one whose query function ran.
+ */
+interface ProgressEntry {
+  readonly value: DecodeProgress | undefined;
+}
+
+function progressKey(keyText: string): readonly unknown[] {
+  return ['decode-progress', keyText];
 }
 
 export interface StreamDecode {
@@ -26,13 +39,18 @@ export function useStreamDecode(file: File | undefined): StreamDecode {
   const queryClient = useQueryClient();
   const key = file !== undefined ? decodeQueryKey(file) : ['decode', 'none'];
   const keyText = JSON.stringify(key);
-  const [progress, setProgress] = useState<{ readonly key: string; readonly value: DecodeProgress } | undefined>(undefined);
+  const progress = useQuery<ProgressEntry>({ queryKey: progressKey(keyText), queryFn: skipToken, staleTime: Number.POSITIVE_INFINITY });
 
   const query = useQuery({
     queryKey: key,
     queryFn: async ({ signal }): Promise<DecodedStream> => {
       if (file === undefined) throw new Error('no file');
-      const reply = await decodeInWorker(file, file.name, { signal, onProgress: (value) => setProgress({ key: keyText, value }) });
+      const setProgress = (value: DecodeProgress | undefined): void => {
+        queryClient.setQueryData<ProgressEntry>(progressKey(keyText), { value });
+      };
+      // A decode run again (the cache let the last one go) starts from nothing.
+      setProgress(undefined);
+      const reply = await decodeInWorker(file, file.name, { signal, onProgress: setProgress });
       const hex = hexSourceFor(file, reply.result.source, reply.streamBytes);
       return { file, result: reply.result, hex, index: buildStreamIndex(reply.result) };
     },
@@ -44,5 +62,5 @@ export function useStreamDecode(file: File | undefined): StreamDecode {
   });
 
   const cancel = useCallback(() => queryClient.cancelQueries({ queryKey: JSON.parse(keyText) as unknown[] }), [queryClient, keyText]);
-  return { query, progress: progress?.key === keyText ? progress.value : undefined, cancel };
+  return { query, progress: progress.data?.value, cancel };
 }
