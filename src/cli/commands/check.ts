@@ -31,6 +31,7 @@ import { checkStream, type StreamCheckReport } from '../../analysis/stream-check
 import { streamFacts, type StreamFacts } from '../../analysis/stream-facts.ts';
 import { byVerdict } from '../../analysis/verdict.ts';
 import { openFileSource } from '../file-source.ts';
+import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
 
 const FORMATS = ['static-checker', 'json', 'text'] as const;
@@ -160,8 +161,21 @@ function formatText(report: JudgeReport | StreamCheckReport, explained: readonly
   return text;
 }
 
+const CHECK_OPTIONS = {
+  '--src': { needs: 'a file', aliases: ['-s'] },
+  '--dest': { needs: 'a file', aliases: ['-d'] },
+  '--stream': { needs: 'a file' },
+  '--dest-machine': { needs: 'a machine type' },
+  '--format': { needs: `one of ${FORMATS.join(', ')}` },
+  '--script-version': { needs: `one of ${STATIC_CHECKER_REVISIONS.join(', ')}` },
+  '--reverse': {},
+  '--all': {},
+} as const;
+
 /** The options, `'help'`, or a usage error message. */
 export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' | string {
+  const read = readArguments(args, CHECK_OPTIONS);
+  if (typeof read === 'string') return read;
   let src: string | undefined;
   let dest: string | undefined;
   let stream: string | undefined;
@@ -170,63 +184,40 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' |
   let reverse = false;
   let all = false;
   let revision: StaticCheckerRevision = '8.1';
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const takeValue = (): string | undefined => {
-      if (eq !== -1) return arg.slice(eq + 1);
-      i++;
-      return args[i];
-    };
+  for (const { name, value } of read) {
     switch (name) {
-      case '-h':
-      case '--help':
-        return 'help';
       case '--reverse':
-      case '--all':
-        if (eq !== -1) return `${name} takes no value`;
-        if (name === '--reverse') reverse = true;
-        else all = true;
+        reverse = true;
         break;
-      case '--stream': {
-        const value = takeValue();
-        if (value === undefined || value === '') return `${name} needs a file`;
+      case '--all':
+        all = true;
+        break;
+      case '--stream':
         stream = value;
         break;
-      }
-      case '--dest-machine': {
-        const value = takeValue();
-        if (value === undefined || value === '') return `${name} needs a machine type`;
+      case '--dest-machine':
         destMachine = value;
         break;
-      }
-      case '-s':
       case '--src':
-      case '-d':
-      case '--dest': {
-        const value = takeValue();
-        if (value === undefined || value === '') return `${name} needs a file`;
-        if (name === '-s' || name === '--src') src = value;
-        else dest = value;
+        src = value;
         break;
-      }
+      case '--dest':
+        dest = value;
+        break;
       case '--format': {
-        const value = takeValue();
         const known = FORMATS.find((f) => f === value);
         if (known === undefined) return `--format must be one of ${FORMATS.join(', ')}`;
         format = known;
         break;
       }
       case '--script-version': {
-        const value = takeValue();
         const known = STATIC_CHECKER_REVISIONS.find((r) => r === value);
         if (known === undefined) return `--script-version must be one of ${STATIC_CHECKER_REVISIONS.join(', ')}`;
         revision = known;
         break;
       }
       default:
-        return arg.startsWith('-') ? `unknown option '${arg}'` : `unexpected argument '${arg}'`;
+        return `unexpected argument '${value}'`;
     }
   }
   if (src === undefined || dest === undefined) return '--src and --dest are required';

@@ -3,33 +3,31 @@ import { decodeOpened, decodeStream, formatDecodeError, openStream, type DecodeR
 import { analyzeDesc, analyzeState } from '../../format/views/analyze-view.ts';
 import { decodeResultToJson } from '../../format/views/model-json.ts';
 import { openFileSource } from '../file-source.ts';
+import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
 
 const FORMATS = ['json', 'analyze', 'desc'] as const;
 type Format = (typeof FORMATS)[number];
+const decodeUsage = 'usage: migscope decode <stream> [--format json|analyze|desc]';
 
 export async function decodeCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const read = readArguments(args, { '--format': { needs: `one of ${FORMATS.join(', ')}`, aliases: ['-f'] } });
+  if (read === 'help') {
+    io.out(`${decodeUsage}\n`);
+    return 0;
+  }
+  if (typeof read === 'string') return usageError(io, `${read}\n${decodeUsage}`);
   let format: Format = 'json';
   let file: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === '--format' || a === '-f') {
-      const v = args[++i];
-      if (v === undefined || !(FORMATS as readonly string[]).includes(v)) return usageError(io, `--format takes one of ${FORMATS.join(', ')}`);
-      format = v as Format;
-    } else if (a.startsWith('--format=')) {
-      const v = a.slice('--format='.length);
-      if (!(FORMATS as readonly string[]).includes(v)) return usageError(io, `--format takes one of ${FORMATS.join(', ')}`);
-      format = v as Format;
-    } else if (a.startsWith('-')) {
-      return usageError(io, `unknown option '${a}'\nusage: migscope decode <stream> [--format json|analyze|desc]`);
-    } else if (file === undefined) {
-      file = a;
-    } else {
-      return usageError(io, 'decode takes one stream');
-    }
+  for (const { name, value } of read) {
+    if (name === '--format') {
+      const known = FORMATS.find((f) => f === value);
+      if (known === undefined) return usageError(io, `--format takes one of ${FORMATS.join(', ')}`);
+      format = known;
+    } else if (file === undefined) file = value;
+    else return usageError(io, 'decode takes one stream');
   }
-  if (file === undefined) return usageError(io, 'usage: migscope decode <stream> [--format json|analyze|desc]');
+  if (file === undefined) return usageError(io, decodeUsage);
   let source;
   try {
     source = await openFileSource(file);

@@ -16,6 +16,7 @@ import type { DestinationKnowledge } from '../../analysis/explain/predict.ts';
 import { parseQemuCommandLine } from '../../analysis/explain/qemu-cmdline.ts';
 import { parseQemuVersion } from '../../analysis/explain/qemu-version.ts';
 import { openFileSource } from '../file-source.ts';
+import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
 import { loadManifest } from './check.ts';
 
@@ -63,29 +64,23 @@ const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '--dest-version': 'version',
 };
 
+const EXPLAIN_OPTIONS = {
+  ...Object.fromEntries(Object.keys(VALUE_OPTIONS).map((name) => [name, { needs: 'a value' }])),
+  '--json': {},
+};
+
 export function parseExplainArgs(args: readonly string[]): ExplainOptions | 'help' | string {
+  const read = readArguments(args, EXPLAIN_OPTIONS);
+  if (typeof read === 'string') return read;
   const values: Partial<Record<ValueKey, string>> = {};
   let json = false;
   const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--json') {
-      json = true;
-      continue;
-    }
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    const key = VALUE_OPTIONS[name];
-    if (key !== undefined) {
-      const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined || value === '') return `${name} needs a value`;
-      if (values[key] !== undefined) return `${name} given twice`;
-      values[key] = value;
-      continue;
-    }
-    if (arg.startsWith('-') && arg !== '-') return `unknown option '${arg}'`;
-    files.push(arg);
+  for (const { name, value } of read) {
+    const key = name === null ? undefined : VALUE_OPTIONS[name];
+    if (name === null) files.push(value);
+    else if (key === undefined) json = true;
+    else if (values[key] !== undefined) return `${name} given twice`;
+    else values[key] = value;
   }
   const [stream, ...extra] = files;
   if (stream === undefined) return 'missing <stream>';

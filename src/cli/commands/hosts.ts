@@ -5,6 +5,7 @@
 import { formatInputError, type QueryMachines, type VmstateManifest } from '../../manifest/index.ts';
 import type { DeviceModelManifest } from '../../manifest/device-models.ts';
 import { chooseHosts, machineOf, type HostCandidate, type HostChoice, type VmToPlace } from '../../analysis/host-chooser.ts';
+import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
 import { findingJson, loadInputDocument, loadManifest, loadStreamFacts } from './check.ts';
 
@@ -130,8 +131,20 @@ function hostsText(vm: VmToPlace, choices: readonly HostChoice[]): string {
   return text;
 }
 
+const HOSTS_OPTIONS = {
+  '--stream': { needs: 'a value' },
+  '--src-manifest': { needs: 'a value' },
+  '--machine': { needs: 'a value' },
+  '--models': { needs: 'a value' },
+  '--devices': { needs: 'a value' },
+  '--host': { needs: 'a value' },
+  '--json': {},
+} as const;
+
 /** The options, `'help'`, or a usage error message. */
 export function parseHostsArgs(args: readonly string[]): HostsArgs | 'help' | string {
+  const read = readArguments(args, HOSTS_OPTIONS);
+  if (typeof read === 'string') return read;
   let stream: string | undefined;
   let srcManifest: string | undefined;
   let machine: string | undefined;
@@ -139,47 +152,36 @@ export function parseHostsArgs(args: readonly string[]): HostsArgs | 'help' | st
   let devices: string[] | undefined;
   let json = false;
   const hosts: { name: string; files: string[] }[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const takeValue = (): string | undefined => {
-      if (eq !== -1) return arg.slice(eq + 1);
-      i++;
-      return args[i];
-    };
+  for (const { name, value } of read) {
     switch (name) {
-      case '-h':
-      case '--help':
-        return 'help';
       case '--json':
-        if (eq !== -1) return '--json takes no value';
         json = true;
         break;
       case '--stream':
+        stream = value;
+        break;
       case '--src-manifest':
+        srcManifest = value;
+        break;
       case '--machine':
+        machine = value;
+        break;
       case '--models':
+        models = value;
+        break;
       case '--devices':
+        devices = value.split(',').filter((d) => d !== '');
+        break;
       case '--host': {
-        const value = takeValue();
-        if (value === undefined || value === '') return `${name} needs a value`;
-        if (name === '--stream') stream = value;
-        else if (name === '--src-manifest') srcManifest = value;
-        else if (name === '--machine') machine = value;
-        else if (name === '--models') models = value;
-        else if (name === '--devices') devices = value.split(',').filter((d) => d !== '');
-        else {
-          const colon = value.indexOf(':');
-          if (colon <= 0) return `--host takes NAME:FILE[,FILE...], got '${value}'`;
-          const files = value.slice(colon + 1).split(',').filter((f) => f !== '');
-          if (files.length === 0) return `--host ${value.slice(0, colon)} names no files`;
-          hosts.push({ name: value.slice(0, colon), files });
-        }
+        const colon = value.indexOf(':');
+        if (colon <= 0) return `--host takes NAME:FILE[,FILE...], got '${value}'`;
+        const files = value.slice(colon + 1).split(',').filter((f) => f !== '');
+        if (files.length === 0) return `--host ${value.slice(0, colon)} names no files`;
+        hosts.push({ name: value.slice(0, colon), files });
         break;
       }
       default:
-        return arg.startsWith('-') ? `unknown option '${arg}'` : `unexpected argument '${arg}'`;
+        return `unexpected argument '${value}'`;
     }
   }
   if (hosts.length === 0) return 'give at least one --host';

@@ -8,12 +8,12 @@
  * `pc-q35-X.Y` is its own version). A manifest's `vmschkmachine` is the machine type it was
  * dumped with, not the QEMU version (11.1 dumps pc-i440fx-5.2 too), so it is never used.
  */
-import { basename, dirname } from 'node:path';
-import type { QueryMachines } from '../../manifest/index.ts';
+import { basename } from 'node:path';
 import { formatInputError } from '../../manifest/index.ts';
 import { compatMatrix, type CompatMatrix, type MatrixMachines, type MatrixManifest, type MatrixStream } from '../../analysis/compat-matrix.ts';
 import { matrixLayout } from '../../analysis/matrix-cells.ts';
-import { compareVersions, isVersionLabel, parseMachineName } from '../../analysis/machine-names.ts';
+import { newestMachineVersion, splitLabel, versionFromName } from '../../analysis/release-label.ts';
+import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
 import { findingJson, loadInputDocument, loadStreamFacts } from './check.ts';
 
@@ -83,26 +83,9 @@ export async function matrixCommand(args: readonly string[], io: CommandIo): Pro
   return 0;
 }
 
-/** `11.1=path` -> label and path; a path that merely contains `=` stays whole. */
-export function splitLabel(arg: string): { readonly label: string | undefined; readonly file: string } {
-  const eq = arg.indexOf('=');
-  if (eq > 0 && !arg.slice(0, eq).includes('/')) return { label: arg.slice(0, eq), file: arg.slice(eq + 1) };
-  return { label: undefined, file: arg };
-}
-
-/** The folder name when it looks like a QEMU version. */
+/** A file's release from its folder or name (`versions/11.1/...`, `qemu-7.2...`). */
 export function versionFromPath(file: string): string | undefined {
-  const folder = basename(dirname(file));
-  return isVersionLabel(folder) ? folder : undefined;
-}
-
-/** A build's newest versioned machine type carries its own version (`pc-q35-11.1` in 11.1). */
-export function newestMachineVersion(machines: QueryMachines): string | undefined {
-  const versions = machines.machines.flatMap((m) => {
-    const v = parseMachineName(m.name).version;
-    return v === undefined ? [] : [v];
-  });
-  return versions.sort(compareVersions).at(-1);
+  return versionFromName(basename(file), file)?.version;
 }
 
 function matrixJson(m: CompatMatrix): unknown {
@@ -138,45 +121,25 @@ function matrixText(m: CompatMatrix): string {
   return text;
 }
 
+const MATRIX_OPTIONS = {
+  '--stream': { needs: 'a file' },
+  '--machine': { needs: 'a machine type' },
+  '--json': {},
+} as const;
+
 /** The options, `'help'`, or a usage error message. */
 export function parseMatrixArgs(args: readonly string[]): MatrixArgs | 'help' | string {
+  const read = readArguments(args, MATRIX_OPTIONS);
+  if (typeof read === 'string') return read;
   const files: string[] = [];
   const streams: string[] = [];
   let machine: string | undefined;
   let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const takeValue = (): string | undefined => {
-      if (eq !== -1) return arg.slice(eq + 1);
-      i++;
-      return args[i];
-    };
-    switch (name) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--json':
-        if (eq !== -1) return '--json takes no value';
-        json = true;
-        break;
-      case '--stream': {
-        const value = takeValue();
-        if (value === undefined || value === '') return '--stream needs a file';
-        streams.push(value);
-        break;
-      }
-      case '--machine': {
-        const value = takeValue();
-        if (value === undefined || value === '') return '--machine needs a machine type';
-        machine = value;
-        break;
-      }
-      default:
-        if (arg.startsWith('-')) return `unknown option '${arg}'`;
-        files.push(arg);
-    }
+  for (const { name, value } of read) {
+    if (name === '--json') json = true;
+    else if (name === '--stream') streams.push(value);
+    else if (name === '--machine') machine = value;
+    else files.push(value);
   }
   if (files.length === 0) return 'give the manifests of at least two QEMU versions';
   return { files, streams, machine, json };

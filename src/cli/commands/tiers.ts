@@ -7,9 +7,11 @@
 import { formatInputError, type QueryMachines, type VmstateManifest } from '../../manifest/index.ts';
 import type { DeviceHelpEntry } from '../../analysis/device-help.ts';
 import { machineTiers, type MachineTiers, type TierVersionInput } from '../../analysis/machine-tiers.ts';
+import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
 import { loadInputDocument } from './check.ts';
-import { newestMachineVersion, splitLabel, versionFromPath } from './matrix.ts';
+import { newestMachineVersion, splitLabel } from '../../analysis/release-label.ts';
+import { versionFromPath } from './matrix.ts';
 
 export const tiersUsage = `usage: migscope tiers [VERSION=]FILE... [--json]
 
@@ -26,17 +28,14 @@ state "cannot migrate" for VMs that have them.
 `;
 
 export async function tiersCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  const files: string[] = [];
-  let json = false;
-  for (const arg of args) {
-    if (arg === '-h' || arg === '--help') {
-      io.out(tiersUsage);
-      return 0;
-    }
-    if (arg === '--json') json = true;
-    else if (arg.startsWith('-')) return usageError(io, `tiers: unknown option '${arg}'\n${tiersUsage}`);
-    else files.push(arg);
+  const read = readArguments(args, { '--json': {} });
+  if (read === 'help') {
+    io.out(tiersUsage);
+    return 0;
   }
+  if (typeof read === 'string') return usageError(io, `tiers: ${read}\n${tiersUsage}`);
+  const files = read.filter((a) => a.name === null).map((a) => a.value);
+  const json = read.some((a) => a.name === '--json');
   if (files.length === 0) return usageError(io, `tiers: give at least one query-machines file\n${tiersUsage}`);
 
   interface Slot {

@@ -5,21 +5,20 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { parseTraceLog, type SectionSpan, type TraceModel } from '../../trace/index.ts';
+import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
 
 const usage = 'usage: migscope trace <log> [--json]';
 
 export async function traceCommand(args: readonly string[], io: CommandIo): Promise<number> {
-  let json = false;
-  const files: string[] = [];
-  for (const arg of args) {
-    if (arg === '--json') json = true;
-    else if (arg === '--help' || arg === '-h') {
-      io.out(`${usage}\n`);
-      return 0;
-    } else if (arg.startsWith('-')) return usageError(io, `unknown option '${arg}' (${usage})`);
-    else files.push(arg);
+  const read = readArguments(args, { '--json': {} });
+  if (read === 'help') {
+    io.out(`${usage}\n`);
+    return 0;
   }
+  if (typeof read === 'string') return usageError(io, `${read} (${usage})`);
+  const files = read.filter((a) => a.name === null).map((a) => a.value);
+  const json = read.some((a) => a.name === '--json');
   const [file, ...extra] = files;
   if (file === undefined) return usageError(io, `missing <log> (${usage})`);
   if (extra.length > 0) return usageError(io, `one log at a time (${usage})`);
