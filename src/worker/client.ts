@@ -1,8 +1,6 @@
-/**
- * Promise API over the decode worker. Each decode gets its own worker: cancelling terminates
- * it, which stops even a gzip inflate that has no abort point, and frees its memory at once.
- */
+/** Promise API over the decode worker, with progress; see one-shot-worker.ts for cancelling. */
 import type { DecodeProgress, DecodeResult } from '../format/index.ts';
+import { callWorker } from './one-shot-worker.ts';
 import { isWorkerReply, type WorkerRequest } from './protocol.ts';
 
 export interface DecodeReply {
@@ -19,51 +17,25 @@ export interface DecodeCallOptions {
 let nextId = 1;
 
 export function decodeInWorker(blob: Blob, name: string, opts: DecodeCallOptions = {}): Promise<DecodeReply> {
-  const { signal, onProgress } = opts;
-  if (signal?.aborted === true) return Promise.reject(abortReason(signal));
   const id = nextId++;
-  return new Promise<DecodeReply>((resolve, reject) => {
-    const worker = new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module', name: `decode ${id}` });
-    const finish = (): void => {
-      worker.terminate();
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const onAbort = (): void => {
-      finish();
-      reject(abortReason(signal));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    worker.onmessage = (e: MessageEvent<unknown>) => {
-      const reply = e.data;
-      if (!isWorkerReply(reply) || reply.id !== id) return;
+  const request: WorkerRequest = { type: 'decode', id, blob, name };
+  const spawn = (): Worker => new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module', name: `decode ${id}` });
+  return callWorker<DecodeReply>(
+    spawn,
+    request,
+    'decode',
+    (reply) => {
+      if (!isWorkerReply(reply) || reply.id !== id) return undefined;
       switch (reply.type) {
         case 'progress':
-          onProgress?.(reply.progress);
-          return;
+          opts.onProgress?.(reply.progress);
+          return undefined;
         case 'result':
-          finish();
-          resolve(reply.streamBytes !== undefined ? { result: reply.result, streamBytes: new Uint8Array(reply.streamBytes) } : { result: reply.result });
-          return;
+          return { value: reply.streamBytes !== undefined ? { result: reply.result, streamBytes: new Uint8Array(reply.streamBytes) } : { result: reply.result } };
         case 'error':
-          finish();
-          reject(new Error(`decode worker failed: ${reply.message}`));
-          return;
+          return { error: new Error(`decode worker failed: ${reply.message}`) };
       }
-    };
-    worker.onerror = (e: ErrorEvent) => {
-      finish();
-      reject(new Error(`decode worker failed: ${e.message || 'could not start'}`));
-    };
-    worker.onmessageerror = () => {
-      finish();
-      reject(new Error('decode worker sent a message that could not be received'));
-    };
-    const request: WorkerRequest = { type: 'decode', id, blob, name };
-    worker.postMessage(request);
-  });
-}
-
-function abortReason(signal: AbortSignal | undefined): unknown {
-  return signal?.reason ?? new DOMException('decode cancelled', 'AbortError');
+    },
+    opts.signal,
+  );
 }
