@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import { CommitInput } from './CommitInput.tsx';
-import { parseTypedVersion, type FileVersion } from './file-versions.ts';
+import { parseTypedVersion } from '../../analysis/release-label.ts';
+import type { FileVersion } from './file-versions.ts';
 import { setTypedVersion } from './version-overrides.ts';
 
 export interface VersionInputProps {

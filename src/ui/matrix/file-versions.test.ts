@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileVersions, majorMinor, parseTypedVersion, sortVersions, versionFromName, type VersionEvidence } from './file-versions.ts';
+import { fileVersions, sortVersions, type VersionEvidence } from './file-versions.ts';
 
 let n = 0;
 const file = (name: string, kind: VersionEvidence['kind'], extra: Partial<VersionEvidence> = {}): VersionEvidence => ({
@@ -13,23 +13,7 @@ const file = (name: string, kind: VersionEvidence['kind'], extra: Partial<Versio
 const qm = (newest: string): VersionEvidence => file('qmp-query-machines.json', 'query-machines', { newestMachine: newest });
 const manifest = (): VersionEvidence => file('vmstate-pc-q35-5.2.json.gz', 'vmstate-manifest');
 
-describe('versionFromName', () => {
-  it('reads the sample names and a version folder, not the machine type in a manifest name', () => {
-    expect(versionFromName('qemu-7.2.vmstate-pc-i440fx-7.2.json.gz')).toEqual({ version: '7.2', source: 'file name' });
-    expect(versionFromName('qemu-11.1.3-devices.txt')).toEqual({ version: '11.1', source: 'file name' });
-    expect(versionFromName('7.2__pc-i440fx-7.2-default.flip-footer.mig.gz')).toEqual({ version: '7.2', source: 'file name' });
-    expect(versionFromName('vmstate-pc-q35-5.2.json.gz', 'versions/11.1/vmstate-pc-q35-5.2.json.gz')).toEqual({ version: '11.1', source: 'folder' });
-    expect(versionFromName('vmstate-pc-q35-5.2.json.gz')).toBeUndefined();
-    expect(versionFromName('pc-q35-11.1-minimal.mig.gz')).toBeUndefined();
-  });
-
-  it('normalises typed versions to major.minor and refuses other text', () => {
-    expect(parseTypedVersion(' v10.0.13 ')).toBe('10.0');
-    expect(parseTypedVersion('7.2')).toBe('7.2');
-    expect(parseTypedVersion('seven')).toBeUndefined();
-    expect(majorMinor('11')).toBe('11.0');
-  });
-
+describe('sortVersions', () => {
   it('sorts numerically', () => {
     expect(sortVersions(['11.1', '5.2', '7.2', '5.2'])).toEqual(['5.2', '7.2', '11.1']);
   });

@@ -3,7 +3,8 @@
  * file's name, not its folder), so the views that compare releases (Matrix, Tiers, Hosts) ask
  * here, and the user corrects what was guessed.
  *
- * Evidence, strongest first, as the CLI reads it (src/cli/commands/matrix.ts):
+ * Evidence, strongest first (the name rules are src/analysis/release-label.ts, which the CLI
+ * reads too):
  *  - what the user typed;
  *  - the folder the file was picked from (`versions/7.2/...`, when the browser gives a path);
  *  - the name the samples use: `qemu-7.2.vmstate-...`, `7.2__...`;
@@ -14,7 +15,8 @@
  * A manifest's `vmschkmachine` is the machine type it was dumped with, never the release
  * (11.1 dumps pc-i440fx-5.2 too), so it is not evidence.
  */
-import { compareVersions, isVersionLabel } from '../../analysis/machine-names.ts';
+import { compareVersions } from '../../analysis/machine-names.ts';
+import { majorMinor, parseTypedVersion, versionFromName } from '../../analysis/release-label.ts';
 import type { FileKind } from '../workspace/detect-file.ts';
 
 export type VersionSource = 'typed' | 'folder' | 'file name' | 'machine types' | 'next to';
@@ -42,30 +44,6 @@ export interface VersionEvidence {
 
 /** Kinds a release is paired onto from the query-machines next to them. */
 const PAIRED_KINDS: ReadonlySet<FileKind> = new Set(['vmstate-manifest', 'device-help']);
-
-/** `7.2.22` → `7.2`: files of one release group together whatever patch level they name. */
-export function majorMinor(version: string): string {
-  const [a, b] = version.split('.');
-  return `${a ?? ''}.${b ?? '0'}`;
-}
-
-/** A version the user typed, or undefined when it is not one (`7.2`, `11.1`, `10.0.13`). */
-export function parseTypedVersion(text: string): string | undefined {
-  const t = text.trim().replace(/^v/i, '');
-  return isVersionLabel(t) ? majorMinor(t) : undefined;
-}
-
-/** The version a file name or picked path names, and how. */
-export function versionFromName(name: string, path = ''): { readonly version: string; readonly source: 'folder' | 'file name' } | undefined {
-  const folders = path.split('/').slice(0, -1);
-  const folder = folders.at(-1);
-  if (folder !== undefined && isVersionLabel(folder)) return { version: majorMinor(folder), source: 'folder' };
-  const qemu = /(?:^|[^a-z0-9])qemu[-_]?v?(\d{1,2}\.\d{1,2}(?:\.\d+)?)(?![\d])/i.exec(name);
-  if (qemu?.[1] !== undefined) return { version: majorMinor(qemu[1]), source: 'file name' };
-  const prefix = /^(\d{1,2}\.\d{1,2})__/.exec(name);
-  if (prefix?.[1] !== undefined) return { version: prefix[1], source: 'file name' };
-  return undefined;
-}
 
 /**
  * The version of every file. Manifests and device lists without a name that tells take the

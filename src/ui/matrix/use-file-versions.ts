@@ -3,21 +3,11 @@
  * file-versions.ts reads from names and content, overridden by what the user typed.
  */
 import { useMemo } from 'react';
-import { compareVersions, parseMachineName } from '../../analysis/machine-names.ts';
-import type { QueryMachines } from '../../manifest/index.ts';
+import { newestMachineVersion } from '../../analysis/release-label.ts';
 import { useParsedFiles } from '../workspace/use-file-content.ts';
 import { useWorkspaceState } from '../workspace/workspace-context.ts';
 import { fileVersions, type FileVersion, type VersionEvidence } from './file-versions.ts';
 import { useTypedVersions } from './version-overrides.ts';
-
-/** A build's newest versioned machine type carries its own release (`pc-q35-11.1` in 11.1). */
-export function newestMachineVersion(machines: QueryMachines): string | undefined {
-  const versions = machines.machines.flatMap((m) => {
-    const v = parseMachineName(m.name).version;
-    return v === undefined ? [] : [v];
-  });
-  return versions.sort(compareVersions).at(-1);
-}
 
 const NO_VERSION: FileVersion = { version: undefined, source: undefined, why: 'not read yet' };
 
