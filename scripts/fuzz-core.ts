@@ -13,6 +13,12 @@ import { runStaticChecker } from '../src/analysis/static-checker.ts';
 import { stream } from '../src/format/test-support/stream-builder.ts';
 import { parseTraceLog } from '../src/trace/index.ts';
 import { explainLoad } from '../src/analysis/explain/index.ts';
+import { judgeManifests } from '../src/analysis/judge-findings.ts';
+import { checkStream } from '../src/analysis/stream-check.ts';
+import { streamFacts } from '../src/analysis/stream-facts.ts';
+import { machineTiers } from '../src/analysis/machine-tiers.ts';
+import { chooseHosts } from '../src/analysis/host-chooser.ts';
+import { parseDeviceHelp } from '../src/analysis/device-help.ts';
 
 export interface FuzzTarget {
   readonly name: string;
@@ -149,6 +155,9 @@ export async function defaultTargets(): Promise<FuzzTarget[]> {
   const destination = { manifest: explainDest.ok ? explainDest.value : undefined, machine: 'pc-i440fx-7.2' };
   const dest = parseVmstateManifest(text.decode(manifests[1]), 'dump1.json');
   const destManifest: VmstateManifest | undefined = dest.ok ? dest.value : undefined;
+  const realMachines = parseQueryMachines(text.decode(machines[0]), 'qmp-query-machines.json');
+  const hostMachines = realMachines.ok ? realMachines.value : undefined;
+  const deviceHelp = new TextEncoder().encode(readFileSync(join(FIX, 'versions', '7.2', 'devices.txt'), 'utf8').split('\n').slice(0, 300).join('\n'));
   return [
     {
       name: 'decode',
@@ -162,10 +171,13 @@ export async function defaultTargets(): Promise<FuzzTarget[]> {
       name: 'manifest+check',
       corpus: manifests,
       run: async (input) => {
+        // `migscope check`: QEMU's checker port and the loader's verdicts, both directions.
         const m = parseVmstateManifest(text.decode(input), 'fuzz.json');
         if (m.ok && destManifest !== undefined) {
           runStaticChecker(m.value, destManifest);
           runStaticChecker(destManifest, m.value);
+          judgeManifests(m.value, destManifest);
+          judgeManifests(destManifest, m.value);
         }
         await Promise.resolve();
       },
@@ -178,6 +190,12 @@ export async function defaultTargets(): Promise<FuzzTarget[]> {
         const decoded = await decodeStream(bytesSource(input, 'fuzz'));
         explainLoad({ stream: decoded, log: text.decode(logTail), destination, bytes: input });
         explainLoad({ stream: decoded, destination, bytes: input });
+        // `check --stream` and `hosts`: the same damaged stream as the facts of a VM.
+        if (destination.manifest !== undefined) {
+          const facts = streamFacts(decoded);
+          checkStream(facts, destination.manifest, { source: destination.manifest });
+          chooseHosts({ kind: 'stream', facts }, [{ name: 'h', manifest: destination.manifest, machines: hostMachines }]);
+        }
       },
     },
     {
@@ -198,17 +216,34 @@ export async function defaultTargets(): Promise<FuzzTarget[]> {
       },
     },
     {
+      // `migscope tiers` over a damaged reply next to a real one.
       name: 'query-machines',
       corpus: machines,
       run: async (input) => {
-        parseQueryMachines(text.decode(input), 'fuzz.json');
+        const m = parseQueryMachines(text.decode(input), 'fuzz.json');
+        if (m.ok) machineTiers([{ version: '7.2', machines: m.value }, { version: '11.1', machines: hostMachines }]);
+        await Promise.resolve();
+      },
+    },
+    {
+      // `tiers` with a damaged -device help list: the devices without migration state.
+      name: 'device-help',
+      corpus: [deviceHelp],
+      run: async (input) => {
+        machineTiers([{ version: '7.2', machines: hostMachines, manifest: explainDest.ok ? explainDest.value : undefined, devices: parseDeviceHelp(text.decode(input)) }]);
         await Promise.resolve();
       },
     },
   ];
 }
 
-export async function fuzz(targets: readonly FuzzTarget[], iterations: number, seed: number, timeLimitMs = 1000): Promise<FuzzReport> {
+export async function fuzz(
+  targets: readonly FuzzTarget[],
+  iterations: number,
+  seed: number,
+  timeLimitMs = 1000,
+  onProgress?: (done: number, failures: number) => void,
+): Promise<FuzzReport> {
   const rnd = prng(seed);
   const names = Object.keys(MUTATORS);
   const failures: FuzzFailure[] = [];
@@ -236,6 +271,7 @@ export async function fuzz(targets: readonly FuzzTarget[], iterations: number, s
     if (ms > timeLimitMs) {
       failures.push({ target: target.name, iteration: i, mutations: applied, error: `took ${ms.toFixed(0)} ms (limit ${timeLimitMs} ms)`, input });
     }
+    if (onProgress !== undefined && (i + 1) % 5000 === 0) onProgress(i + 1, failures.length);
   }
   return { iterations, perTarget, failures, slowest };
 }

@@ -12,7 +12,10 @@ function arg(name: string, fallback: number): number {
 const iterations = arg('--iterations', 10_000);
 const seed = arg('--seed', 1);
 const t = performance.now();
-const report = await fuzz(await defaultTargets(), iterations, seed);
+// A long run says how far it got, so a stopped one still tells something.
+const report = await fuzz(await defaultTargets(), iterations, seed, 1000, (done, failed) => {
+  console.error(`fuzz: ${done}/${iterations} after ${((performance.now() - t) / 1000).toFixed(0)} s, ${failed} failing`);
+});
 const secs = (performance.now() - t) / 1000;
 console.log(`fuzz: ${report.iterations} iterations, seed ${seed}, ${secs.toFixed(1)} s; per target ${JSON.stringify(report.perTarget)}; slowest ${report.slowest.ms.toFixed(0)} ms (${report.slowest.target})`);
 if (report.failures.length > 0) {
