@@ -16,8 +16,12 @@ export interface VmsdVariant {
   readonly qomTypes: readonly string[];
 }
 
-/** Variants by vmsd name, names in file order of their first QOM type. */
+const variantsOf = new WeakMap<VmstateManifest, ReadonlyMap<string, readonly VmsdVariant[]>>();
+
+/** Variants by vmsd name, names in file order of their first QOM type; once per manifest (a matrix asks for each pair). */
 export function vmsdVariants(manifest: VmstateManifest): ReadonlyMap<string, readonly VmsdVariant[]> {
+  const known = variantsOf.get(manifest);
+  if (known !== undefined) return known;
   const byName = new Map<string, { signature: string; variant: { vmsdName: string; description: VmstateDescription; representative: VmstateDevice; qomTypes: string[] } }[]>();
   for (const device of manifest.devices.values()) {
     const description = device.description;
@@ -31,6 +35,7 @@ export function vmsdVariants(manifest: VmstateManifest): ReadonlyMap<string, rea
   }
   const out = new Map<string, readonly VmsdVariant[]>();
   for (const [name, list] of byName) out.set(name, list.map((v) => v.variant));
+  variantsOf.set(manifest, out);
   return out;
 }
 
@@ -71,11 +76,18 @@ function commonPrefix(a: VmstateDescription, b: VmstateDescription): number {
   return n + (a.versionId === b.versionId ? 0.5 : 0);
 }
 
+/** Manifests are never changed once parsed, so a description's signature is computed once. */
+const signatures = new WeakMap<VmstateDescription, string>();
+
 /** Everything the loader could care about, without JSON paths. */
 function descriptionSignature(d: VmstateDescription): string {
+  const known = signatures.get(d);
+  if (known !== undefined) return known;
   const fields = (d.fields ?? []).map((f) => [f.field, f.versionId, f.fieldExists, f.size, f.num ?? -1, f.description === undefined ? '' : descriptionSignature(f.description)]);
   const subs = (d.subsections ?? []).map(descriptionSignature);
-  return JSON.stringify([d.name, d.versionId, d.minimumVersionId ?? -1, fields, subs]);
+  const signature = JSON.stringify([d.name, d.versionId, d.minimumVersionId ?? -1, fields, subs]);
+  signatures.set(d, signature);
+  return signature;
 }
 
 /** `absolute` below `base` as a relative JSON path (`.Description.Fields[2]`), or undefined. */
