@@ -35,7 +35,7 @@ export async function openFileSource(path: string): Promise<ClosableSource> {
         if (bytesRead === 0) break;
         done += bytesRead;
       }
-      return Promise.resolve(done);
+      return Promise.resolve(target.subarray(0, done));
     },
     close: () => handle.close(),
   };

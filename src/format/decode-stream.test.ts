@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesSource, chunkedSource, decodeStream } from './index.ts';
+import { blobSource, bytesSource, chunkedSource, decodeStream } from './index.ts';
 import { bytesSourceWithReadInto } from './bytes/byte-source.ts';
 import { analyzeDesc, analyzeState } from './views/analyze-view.ts';
 import { summarizeStream } from './views/stream-summary.ts';
@@ -140,6 +140,11 @@ describe('the same result whatever the chunking', () => {
       for (const window of [1, 2, 3, 13, 4103, 65_537]) {
         const got = summarizeStream(await decodeStream(bytesSourceWithReadInto(bytes, id), { window }));
         expect(got, `readInto window ${window}`).toEqual(want);
+      }
+      // A Blob read through a BYOB reader, which transfers the window buffers on every read.
+      for (const window of [13, 4103, 65_537]) {
+        const got = summarizeStream(await decodeStream(blobSource(new Blob([bytes]), id), { window }));
+        expect(got, `Blob window ${window}`).toEqual(want);
       }
     }, 120_000);
   }

@@ -26,7 +26,7 @@ export class Cursor {
    * a source that fills buffers we own (readInto), two buffers are used in turn instead of a
    * fresh allocation per window.
    */
-  private bufs: readonly [Uint8Array, Uint8Array] | undefined;
+  private bufs: [Uint8Array, Uint8Array] | undefined;
   private current: 0 | 1 = 0;
   private prefetch: { readonly start: number; readonly index: 0 | 1; readonly data: Promise<Uint8Array> } | undefined;
   private readonly window: number;
@@ -126,8 +126,10 @@ export class Cursor {
     const readInto = this.source.readInto;
     if (readInto === undefined) return this.source.read(pos, length);
     const bufs = (this.bufs ??= [new Uint8Array(this.window), new Uint8Array(this.window)]);
-    const got = await readInto.call(this.source, pos, bufs[index].subarray(0, length));
-    return bufs[index].subarray(0, got);
+    const filled = await readInto.call(this.source, pos, bufs[index].subarray(0, length));
+    // The source may have transferred the buffer (a BYOB reader does): keep the one the bytes are in.
+    if (filled.buffer !== bufs[index].buffer) bufs[index] = new Uint8Array(filled.buffer, filled.byteOffset, this.window);
+    return filled;
   }
 
   /** Moves to an absolute offset; reads nothing. */
