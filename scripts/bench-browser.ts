@@ -5,12 +5,19 @@
  */
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
+import { treeMemory } from './process-memory.ts';
 
 export interface BrowserBench {
   readonly ms: number;
   readonly bytes: number;
   readonly error: string | null;
   readonly peakHeapMiB: number;
+  /** Chromium as a whole (browser, GPU, utility and renderer processes), PSS summed, before and at peak. */
+  readonly idlePssMiB: number;
+  readonly peakPssMiB: number;
+  /** The renderer that runs the page and its decode worker: before the decode, and its peak. */
+  readonly rendererIdleMiB: number;
+  readonly rendererPeakMiB: number;
 }
 
 export async function benchInBrowser(file: string): Promise<BrowserBench> {
@@ -27,6 +34,13 @@ export async function benchInBrowser(file: string): Promise<BrowserBench> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     let peak = 0;
+    // Playwright starts Chromium as a child of this process; only Chromium's processes count.
+    const chromiumOnly = /chrom/i;
+    const idle = treeMemory(process.pid, chromiumOnly);
+    let peakPss = idle.pssMiB;
+    const sampleProc = setInterval(() => {
+      peakPss = Math.max(peakPss, treeMemory(process.pid, chromiumOnly).pssMiB);
+    }, 200);
     const sample = setInterval(() => {
       void cdp
         .send('Performance.getMetrics')
@@ -39,8 +53,19 @@ export async function benchInBrowser(file: string): Promise<BrowserBench> {
     await page.setInputFiles('#file', file);
     await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 600_000 });
     clearInterval(sample);
+    clearInterval(sampleProc);
+    const end = treeMemory(process.pid, chromiumOnly);
     const r = (await page.evaluate(() => window.__bench)) as { ms: number; bytes: number; error: string | null };
-    return { ms: r.ms, bytes: r.bytes, error: r.error, peakHeapMiB: peak / (1 << 20) };
+    return {
+      ms: r.ms,
+      bytes: r.bytes,
+      error: r.error,
+      peakHeapMiB: peak / (1 << 20),
+      idlePssMiB: idle.pssMiB,
+      peakPssMiB: Math.max(peakPss, end.pssMiB),
+      rendererIdleMiB: idle.rendererMiB,
+      rendererPeakMiB: end.rendererPeakMiB,
+    };
   } finally {
     await browser.close();
     await server.close();

@@ -50,6 +50,11 @@ for (const gib of sizes) {
   if (process.env['BENCH_BROWSER'] !== '0') {
     const b = await benchInBrowser(file);
     if (b.error !== null) throw new Error(`browser decode failed: ${b.error}`);
-    console.log(`browser ${gib} GiB (Chromium, Web Worker, Blob slices): ${b.ms.toFixed(0)} ms = ${(size / 1e6 / (b.ms / 1000)).toFixed(0)} MB/s; peak JS heap ${b.peakHeapMiB.toFixed(0)} MiB`);
+    console.log(
+      `browser ${gib} GiB (Chromium, Web Worker, Blob slices): ${b.ms.toFixed(0)} ms = ${(size / 1e6 / (b.ms / 1000)).toFixed(0)} MB/s; ` +
+        `renderer RSS ${b.rendererIdleMiB.toFixed(0)} MiB before → peak ${b.rendererPeakMiB.toFixed(0)} MiB (+${(b.rendererPeakMiB - b.rendererIdleMiB).toFixed(0)} MiB for the decode); ` +
+        `all Chromium processes PSS ${b.idlePssMiB.toFixed(0)} → ${b.peakPssMiB.toFixed(0)} MiB; ` +
+        `page JS heap peak ${b.peakHeapMiB.toFixed(0)} MiB`,
+    );
   }
 }

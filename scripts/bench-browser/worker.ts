@@ -13,6 +13,6 @@ self.onmessage = async (e: MessageEvent<File>) => {
   let progressEvents = 0;
   const t = performance.now();
   const r = await decodeStream(blobSource(file, file.name), { onProgress: () => void progressEvents++ });
-  const reply: BenchReply = { ms: performance.now() - t, bytes: r.source.size, error: r.error?.code ?? null, normalPages: r.ram?.normalPages ?? 0, progressEvents };
+  const reply: BenchReply = { ms: performance.now() - t, bytes: r.source.size, error: r.error === undefined ? null : `${r.error.code}: ${r.error.message}`, normalPages: r.ram?.normalPages ?? 0, progressEvents };
   (self as unknown as { postMessage(m: unknown): void }).postMessage(reply);
 };

@@ -143,7 +143,7 @@ describe('the same result whatever the chunking', () => {
       }
       // A Blob read through a BYOB reader, which transfers the window buffers on every read.
       for (const window of [13, 4103, 65_537]) {
-        const got = summarizeStream(await decodeStream(blobSource(new Blob([bytes]), id), { window }));
+        const got = summarizeStream(await decodeStream(blobSource(new Blob([new Uint8Array(bytes)]), id), { window }));
         expect(got, `Blob window ${window}`).toEqual(want);
       }
     }, 120_000);
