@@ -20,7 +20,8 @@ export interface BrowserBench {
   readonly rendererPeakMiB: number;
 }
 
-export async function benchInBrowser(file: string): Promise<BrowserBench> {
+/** Decodes `file` in a worker; with `readOnly`, only reads it through the same Blob source. */
+export async function benchInBrowser(file: string, readOnly = false): Promise<BrowserBench> {
   const server = await createServer({ server: { port: 5191, strictPort: false, host: '127.0.0.1' }, logLevel: 'silent' });
   await server.listen();
   const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5191/';
@@ -30,7 +31,7 @@ export async function benchInBrowser(file: string): Promise<BrowserBench> {
   });
   try {
     const page = await browser.newPage();
-    await page.goto(`${url}scripts/bench-browser/index.html`);
+    await page.goto(`${url}scripts/bench-browser/index.html${readOnly ? '#read' : ''}`);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     let peak = 0;

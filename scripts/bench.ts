@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeBenchStream } from './bench-stream.ts';
-import { benchInBrowser } from './bench-browser.ts';
+import { benchInBrowser, type BrowserBench } from './bench-browser.ts';
 import { benchAnalysis } from './bench-analysis.ts';
 
 const dir = join(process.cwd(), 'bench-data');
@@ -48,11 +48,21 @@ for (const gib of sizes) {
       `analyze-migration.py reference ≈ ${(800 * (size / GiB)).toFixed(0)} ms → ${((800 * (size / GiB)) / best.ms).toFixed(1)}× faster`,
   );
   if (process.env['BENCH_BROWSER'] !== '0') {
-    const b = await benchInBrowser(file);
+    // This VM reclaims idle page cache within seconds (DAMON): warm again, and take the best of 2.
+    const tries: BrowserBench[] = [];
+    for (let i = 0; i < 2; i++) {
+      execFileSync('cat', [file], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 0 });
+      tries.push(await benchInBrowser(file));
+    }
+    const b = tries.reduce((x, y) => (x.ms < y.ms ? x : y));
     if (b.error !== null) throw new Error(`browser decode failed: ${b.error}`);
+    const rendererPeak = Math.max(...tries.map((x) => x.rendererPeakMiB));
+    execFileSync('cat', [file], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 0 });
+    const floor = await benchInBrowser(file, true);
     console.log(
-      `browser ${gib} GiB (Chromium, Web Worker, Blob slices): ${b.ms.toFixed(0)} ms = ${(size / 1e6 / (b.ms / 1000)).toFixed(0)} MB/s; ` +
-        `renderer RSS ${b.rendererIdleMiB.toFixed(0)} MiB before → peak ${b.rendererPeakMiB.toFixed(0)} MiB (+${(b.rendererPeakMiB - b.rendererIdleMiB).toFixed(0)} MiB for the decode); ` +
+      `browser ${gib} GiB (Chromium, Web Worker, Blob slices): best of 2 ${b.ms.toFixed(0)} ms (other ${Math.max(...tries.map((x) => x.ms)).toFixed(0)} ms) = ${(size / 1e6 / (b.ms / 1000)).toFixed(0)} MB/s; ` +
+        `only reading the Blob ${floor.ms.toFixed(0)} ms = ${(size / 1e6 / (floor.ms / 1000)).toFixed(0)} MB/s; ` +
+        `renderer RSS ${b.rendererIdleMiB.toFixed(0)} MiB before → peak ${rendererPeak.toFixed(0)} MiB (+${(rendererPeak - b.rendererIdleMiB).toFixed(0)} MiB for the decode); ` +
         `all Chromium processes PSS ${b.idlePssMiB.toFixed(0)} → ${b.peakPssMiB.toFixed(0)} MiB; ` +
         `page JS heap peak ${b.peakHeapMiB.toFixed(0)} MiB`,
     );

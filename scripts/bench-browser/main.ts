@@ -17,5 +17,6 @@ input.addEventListener('change', () => {
     (document.getElementById('out') as HTMLElement).textContent = JSON.stringify(e.data);
     worker.terminate();
   };
-  worker.postMessage(file);
+  // `#read`: only read the file through the same source, the floor the decode can reach.
+  worker.postMessage({ file, readOnly: location.hash === '#read' });
 });
