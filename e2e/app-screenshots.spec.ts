@@ -45,8 +45,7 @@ const SHOTS: readonly Shot[] = [
   { file: 'explain.png', hash: '#sample=e-7.2-footer&view=explain' },
   { file: 'matrix.png', hash: '#sample=hosts-7.2-11.1&view=matrix&mrow=vga&mcol=7.2-%3E11.1' },
   { file: 'tiers.png', hash: '#sample=hosts-7.2-11.1' },
-  // The failed-load set: a stream and both QEMUs' manifests (the hosts set has no stream).
-  { file: 'hosts.png', hash: '#sample=e-7.2-footer&view=hosts' },
+  { file: 'hosts.png', hash: '#sample=hosts-7.2-11.1&view=hosts' },
   {
     file: 'tour.png',
     hash: '#sample=pc-q35-11.1-minimal.mig.gz&tour=9',

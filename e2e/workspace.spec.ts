@@ -130,13 +130,15 @@ test('the sample gallery opens a whole set: a failed load with its logs', async 
   await expect(page.getByRole('menuitemradio', { name: /Missing section footer/ })).toHaveAttribute('aria-checked', 'true');
   await app.screenshot('sample-gallery');
 
-  // The hosts set: files for the views still to come, which list them.
+  // The hosts set: what two builds offer, and a VM to place.
   await page.getByRole('menuitemradio', { name: /Two hosts/ }).click();
   await app.waitForIdle();
   await expect(app.tab('Tiers')).toHaveAttribute('aria-selected', 'true');
-  await expect(app.filesPanel().getByTestId('file-item')).toHaveCount(6);
+  await expect(app.filesPanel().getByTestId('file-item')).toHaveCount(7);
   await expect(app.fileKind('qemu-11.1.devices.txt.gz')).toHaveText('device list');
   await expect(page.getByTestId('tiers-view').getByTestId('versioned-file').filter({ hasText: 'qemu-7.2.qmp-query-machines.json.gz' })).toHaveCount(1);
+  // Without its stream, the Stream view says what the workspace holds instead.
+  await app.removeFile('pc-i440fx-7.2-minimal.mig.gz');
   await app.openTab('Stream');
   await expect(page.getByText('No migration stream among the 6 loaded files')).toBeVisible();
   await app.openTab('Timeline');

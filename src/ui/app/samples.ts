@@ -67,9 +67,10 @@ export const SAMPLE_SETS: readonly SampleSet[] = [
     id: 'hosts-7.2-11.1',
     alias: 'two-hosts',
     title: 'Two hosts: QEMU 7.2 and QEMU 11.1',
-    summary: 'What each binary offers: query-machines, -device help and the pc-i440fx-7.2 manifest of each.',
+    summary: 'What each binary offers (query-machines, -device help, the pc-i440fx-7.2 manifest of each), and a VM saved by 7.2 to place on one of them.',
     tone: 'hosts',
     files: [
+      { name: 'pc-i440fx-7.2-minimal.mig.gz', path: 'pc-i440fx-7.2-minimal.mig.gzip' },
       { name: 'qemu-7.2.qmp-query-machines.json.gz', path: 'qemu-7.2.qmp-query-machines.json.gzip' },
       { name: 'qemu-7.2.devices.txt.gz', path: 'qemu-7.2.devices.txt.gzip' },
       { name: 'qemu-7.2.vmstate-pc-i440fx-7.2.json.gz', path: 'qemu-7.2.vmstate-pc-i440fx-7.2.json.gzip' },
