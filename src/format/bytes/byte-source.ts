@@ -47,6 +47,7 @@ interface BlobSliceLike {
 interface ByobReaderLike {
   read(view: Uint8Array): Promise<{ readonly done: boolean; readonly value: Uint8Array | undefined }>;
   releaseLock(): void;
+  cancel(): Promise<void>;
 }
 
 export function blobSource(blob: BlobLike, name = 'blob'): ByteSource {
@@ -78,16 +79,24 @@ export function blobSource(blob: BlobLike, name = 'blob'): ByteSource {
       const total = end - start;
       let buffer = target.buffer;
       let filled = 0;
+      let ended = false;
       try {
         while (filled < total) {
           const { done, value } = await reader.read(new Uint8Array(buffer, at + filled, total - filled));
-          if (value === undefined) break;
-          buffer = value.buffer;
-          filled += value.length;
-          if (done) break;
+          if (value !== undefined) {
+            buffer = value.buffer;
+            filled += value.length;
+          }
+          if (done || value === undefined) {
+            ended = true;
+            break;
+          }
         }
       } finally {
-        reader.releaseLock();
+        // A stream read to its length may not have said "done" yet: cancel it so the browser
+        // closes its side now, not when this reader is collected.
+        if (ended) reader.releaseLock();
+        else reader.cancel().catch(() => undefined);
       }
       return new Uint8Array(buffer, at, filled);
     },
