@@ -4,27 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test-support/run-cli.ts';
 import { rmSync } from 'node:fs';
-import type { CommandIo } from '../io.ts';
-import { main } from '../migscope.ts';
-import { checkCommand, parseCheckArgs } from './check.ts';
+import { parseCheckArgs } from './check.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 
-async function run(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CommandIo = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-  };
-  const code = await checkCommand(args, io);
-  return { code, out, err };
-}
+const run = (args: readonly string[]) => runCli(['check', ...args]);
 
 function readOracle(path: string): { exitCode: number; stdout: string } {
   const text = readFileSync(path, 'utf8');
@@ -59,11 +45,7 @@ describe('migscope check --format static-checker', () => {
   });
 
   it('is reachable through the migscope entry point', async () => {
-    let out = '';
-    const code = await main(
-      ['check', '--src', `${FIXTURES}upstream-testdata/dump1.json`, '--dest', `${FIXTURES}upstream-testdata/dump2.json`, '--format', 'static-checker'],
-      { out: (t) => (out += t), err: () => undefined },
-    );
+    const { code, out } = await runCli(['check', '--src', `${FIXTURES}upstream-testdata/dump1.json`, '--dest', `${FIXTURES}upstream-testdata/dump2.json`, '--format', 'static-checker']);
     expect(code).toBe(13);
     expect(out).toBe(readOracle(`${FIXTURES}upstream-testdata/static-checker__dump1__dump2.txt`).stdout);
   });

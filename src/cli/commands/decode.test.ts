@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../test-support/run-cli.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../migscope.ts';
-import type { CommandIo } from '../io.ts';
 import { derivedStreams, readJsonGz, ROOT, streamFixtures } from '../../format/test-support/fixtures.ts';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CommandIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const run = runCli;
 
 const fx = (id: string) => streamFixtures().find((f) => f.id === id)!;
 const tmp = mkdtempSync(join(tmpdir(), 'migscope-cli-'));

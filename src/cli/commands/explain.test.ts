@@ -2,17 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../test-support/run-cli.ts';
 import { derivedStreams, FIXTURES } from '../../format/test-support/fixtures.ts';
-import type { CommandIo } from '../io.ts';
-import { main } from '../migscope.ts';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CommandIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const run = runCli;
 
 const tmp = mkdtempSync(join(tmpdir(), 'migscope-explain-'));
 const f = (...parts: string[]) => join(FIXTURES, ...parts);

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandIo } from '../io.ts';
-import { main } from '../migscope.ts';
+import { runCli } from '../test-support/run-cli.ts';
 import { parseHostsArgs } from './hosts.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
@@ -12,12 +11,7 @@ const V = `${FIXTURES}versions`;
 const host = (name: string, version: string, machine: string, ...extra: string[]) =>
   ['--host', `${name}:${[`${V}/${version}/vmstate-${machine}.json.gz`, `${V}/${version}/qmp-query-machines.json`, ...extra].join(',')}`];
 
-async function run(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CommandIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
-  return { code: await main(args, io), out, err };
-}
+const run = runCli;
 
 interface HostsJson {
   vm: { from: string; machineType: string };

@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandIo } from '../io.ts';
-import { main } from '../migscope.ts';
+import { runCli } from '../test-support/run-cli.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 const V = `${FIXTURES}versions`;
 
-async function run(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CommandIo = { out: (t) => void (out += t), err: (t) => void (err += t) };
-  return { code: await main(args, io), out, err };
-}
+const run = runCli;
 
 interface TiersJson {
   versions: string[];
