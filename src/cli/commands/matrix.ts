@@ -15,7 +15,8 @@ import { matrixLayout } from '../../analysis/matrix-cells.ts';
 import { newestMachineVersion, splitLabel, versionFromName } from '../../analysis/release-label.ts';
 import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
-import { findingJson, loadInputDocument, loadStreamFacts } from './check.ts';
+import { loadInputDocument, loadStreamFacts } from './check.ts';
+import { matrixJson } from '../../analysis/matrix-json.ts';
 
 export const matrixUsage = `usage: migscope matrix [VERSION=]FILE... [--stream [VERSION=]S]... [--machine M] [--json]
 
@@ -86,18 +87,6 @@ export async function matrixCommand(args: readonly string[], io: CommandIo): Pro
 /** A file's release from its folder or name (`versions/11.1/...`, `qemu-7.2...`). */
 export function versionFromPath(file: string): string | undefined {
   return versionFromName(basename(file), file)?.version;
-}
-
-function matrixJson(m: CompatMatrix): unknown {
-  const layout = matrixLayout(m);
-  return {
-    machine: m.machine,
-    versions: m.versions,
-    notes: m.notes,
-    rows: layout.rows.map((r) => ({ device: r.key, qomTypes: r.qomTypes, verdict: r.verdict, breaks: r.breaks, atRisk: r.atRisk })),
-    pairs: m.pairs,
-    cells: m.cells.map((c) => ({ device: c.device, source: c.source, dest: c.dest, verdict: c.verdict, inVm: c.inVm, findings: c.findings.map(findingJson) })),
-  };
 }
 
 function matrixText(m: CompatMatrix): string {
