@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { repoPath } from './helpers/cli.ts';
 import { Dashboard } from './helpers/dashboard.ts';
+import { watchRequests } from './helpers/requests.ts';
 
 const TABS = ['Stream', 'Timeline', 'Explain', 'Matrix', 'Tiers', 'Hosts'] as const;
 
@@ -34,16 +35,7 @@ test('the CSP allows this origin only', async () => {
 
 test('every sample set, every tab, the tour, exports and Copy link: no request to another host', async ({ page, context }) => {
   test.setTimeout(180_000);
-  const requests: string[] = [];
-  const violations: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('websocket', (ws) => requests.push(ws.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) violations.push(m.text());
-  });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content-Security-Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
-  });
+  const { requests, violations } = await watchRequests(page);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 
   const app = new Dashboard(page);

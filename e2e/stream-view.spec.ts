@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { cliDecode, repoPath } from './helpers/cli.ts';
 import { Dashboard } from './helpers/dashboard.ts';
+import { watchRequests } from './helpers/requests.ts';
 
 const STREAM_72 = repoPath('fixtures/streams/7.2/pc-i440fx-7.2-minimal.mig.gz');
 const STREAM_52 = repoPath('fixtures/streams/5.2/pc-i440fx-5.2-minimal.mig.gz');
@@ -120,16 +121,7 @@ test('a truncated stream: the error, its offset, and the sections before it', as
 });
 
 test('no request leaves the machine', async ({ page }) => {
-  const requests: string[] = [];
-  const violations: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('websocket', (ws) => requests.push(ws.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) violations.push(m.text());
-  });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content-Security-Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
-  });
+  const { requests, violations } = await watchRequests(page);
 
   const app = new Dashboard(page);
   await app.goto();
