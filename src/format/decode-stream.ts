@@ -345,7 +345,7 @@ async function decodeSection(
         message: `section '${info.idstr}' says version ${info.versionId} in its header but ${device.version} in the vmdesc: the header was changed after saving, or the vmdesc belongs to another stream`,
       });
     }
-    await decodeVmsdBody({ cur, diagnostics }, device, path, children);
+    await decodeVmsdBody({ cur, diagnostics, idstr: info.idstr }, device, path, children);
   } else {
     const footerAt = await findFooter(cur, sectionId, `section '${info.idstr}'`);
     node.note = 'opaque: no vmdesc entry describes this body; its end was found by scanning for the footer (heuristic)';

@@ -8,12 +8,15 @@ import type { Cursor } from '../bytes/cursor.ts';
 import { DecodeError, type Diagnostic } from '../errors.ts';
 import type { DecodedNode, NodeValue, VmdescField, VmdescVmsd } from '../model.ts';
 import { QEMU_VM_SUBSECTION, VMS_MARKER_PTR_VALID, VMS_NULLPTR_MARKER } from '../stream/constants.ts';
+import { decodeDeviceState, DEVICE_STATE_MAX_BYTES, hasDeviceStateDecoder } from '../device-state/index.ts';
 import { nestedVmsd, VMDESC_MAX_DEPTH } from './description.ts';
 import { readerFor } from './field-readers.ts';
 
 export interface BodyContext {
   readonly cur: Cursor;
   readonly diagnostics: Diagnostic[];
+  /** The section's idstr: device-defined types may depend on it (the virtio transport). */
+  readonly idstr: string;
 }
 
 export async function decodeVmsdBody(
@@ -89,10 +92,44 @@ async function decodeElement(
     node.end = cur.pos;
     return;
   }
+  if (readerFor(field.type, field.size).kind === 'opaque' && hasDeviceStateDecoder(field.type)) {
+    into.push(await readDeviceDefined(ctx, field, name, path));
+    return;
+  }
   const node: DecodedNode = { kind: 'field', name, path, start, end: undefined, type: field.type, field: field.name };
   into.push(node);
   node.value = await readLeaf(ctx, field, path);
   node.end = cur.pos;
+}
+
+/**
+ * A field whose VMStateInfo is the device's own (`virtio`, `pci config`, ...): its bytes are
+ * read whole and decoded by src/format/device-state into children; when they do not fit the
+ * layout from QEMU's source, the field stays opaque, with the reason as its note and a
+ * diagnostic.
+ */
+async function readDeviceDefined(ctx: BodyContext, field: VmdescField, name: string, path: readonly string[]): Promise<DecodedNode> {
+  const cur = ctx.cur;
+  const at = cur.pos;
+  const size = field.size;
+  const what = `${field.type} field '${field.name}'`;
+  const base = { kind: 'field', name, path, start: at, type: field.type, field: field.name, value: { offset: at, length: size } } as const;
+  if (size > DEVICE_STATE_MAX_BYTES || at + size > cur.size) {
+    skipOpaque(cur, size, what, at);
+    return { ...base, end: cur.pos, note: `opaque: larger than the ${DEVICE_STATE_MAX_BYTES} bytes decoded in memory` };
+  }
+  await cur.need(size, what);
+  // A view into the cursor's window: decoded synchronously right here, never kept.
+  const bytes = cur.bytes(size);
+  const decoded = decodeDeviceState({ type: field.type, idstr: ctx.idstr, bytes, base: at, path });
+  if (decoded.ok) return { ...base, end: cur.pos, children: decoded.children };
+  ctx.diagnostics.push({
+    severity: 'info',
+    code: 'DEVICE_STATE_OPAQUE',
+    offset: decoded.offset,
+    message: `${ctx.idstr}: ${field.type} field '${path.slice(1).join('/')}' left as opaque bytes: ${decoded.reason}`,
+  });
+  return { ...base, end: cur.pos, note: `opaque: ${decoded.reason} (at 0x${decoded.offset.toString(16)})` };
 }
 
 async function readLeaf(ctx: BodyContext, field: VmdescField, path: readonly string[]): Promise<NodeValue> {
