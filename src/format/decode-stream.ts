@@ -17,6 +17,7 @@ import type {
   VmdescDevice,
   VmdescJson,
 } from './model.ts';
+import { annotateArmCpregs } from './device-state/arm-cpregs.ts';
 import { decodeCommand } from './stream/command.ts';
 import { decodeConfiguration } from './stream/configuration.ts';
 import {
@@ -346,6 +347,8 @@ async function decodeSection(
       });
     }
     await decodeVmsdBody({ cur, diagnostics, idstr: info.idstr }, device, path, children);
+    // Arm's `cpu` carries its system registers as bare ids: name each one.
+    if (info.idstr === 'cpu') annotateArmCpregs(children);
   } else {
     const footerAt = await findFooter(cur, sectionId, `section '${info.idstr}'`);
     node.note = 'opaque: no vmdesc entry describes this body; its end was found by scanning for the footer (heuristic)';
