@@ -188,8 +188,8 @@ export async function defaultTargets(): Promise<FuzzTarget[]> {
       corpus: [explainStream],
       run: async (input) => {
         const decoded = await decodeStream(bytesSource(input, 'fuzz'));
-        explainLoad({ stream: decoded, log: text.decode(logTail), destination, bytes: input });
-        explainLoad({ stream: decoded, destination, bytes: input });
+        explainLoad({ stream: decoded, log: text.decode(logTail), destination });
+        explainLoad({ stream: decoded, destination });
         // `check --stream` and `hosts`: the same damaged stream as the facts of a VM.
         if (destination.manifest !== undefined) {
           const facts = streamFacts(decoded);
@@ -203,7 +203,7 @@ export async function defaultTargets(): Promise<FuzzTarget[]> {
       name: 'explain-log',
       corpus: [logTail],
       run: async (input) => {
-        explainLoad({ stream: explainDecoded, log: text.decode(input), destination, bytes: explainStream });
+        explainLoad({ stream: explainDecoded, log: text.decode(input), destination });
         await Promise.resolve();
       },
     },

@@ -98,10 +98,11 @@ export function streamFacts(result: DecodeResult): StreamFacts {
   };
 }
 
+/** The vmsd's own subsections; those inside a device-defined field (virtio's) are virtioFacts' business. */
 function collectSubsections(node: DecodedNode, into: Map<string, number>): void {
   for (const child of node.children ?? []) {
     if (child.kind === 'subsection' && typeof child.value === 'number') into.set(child.name, child.value);
-    collectSubsections(child, into);
+    if (child.kind !== 'field') collectSubsections(child, into);
   }
 }
 

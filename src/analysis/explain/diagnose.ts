@@ -32,7 +32,7 @@ import {
   utf8Length,
   type LocatedSection,
 } from './stream-locate.ts';
-import { decodeVirtioState } from './virtio-state.ts';
+import { locateVirtioFailure } from './virtio-failure.ts';
 
 export interface Diagnosis {
   readonly verdict: 'fails' | 'loads';
@@ -45,8 +45,6 @@ export interface Diagnosis {
 
 export interface DiagnoseOptions {
   readonly destination?: DestinationKnowledge | undefined;
-  /** The stream's bytes, for decoding opaque fields (virtio) at the failure point. */
-  readonly bytes?: Uint8Array | undefined;
 }
 
 export function diagnoseLoad(stream: DecodeResult, log: DestLog, options: DiagnoseOptions = {}): Diagnosis {
@@ -68,7 +66,7 @@ export function diagnoseLoad(stream: DecodeResult, log: DestLog, options: Diagno
     }
     return { verdict: 'loads', failure: undefined, notes, log, prediction };
   }
-  const located = locate(stream, facts, version, dest, options.bytes);
+  const located = locate(stream, facts, version, dest);
   let failure = located;
   const predicted = prediction?.failure;
   if (predicted !== undefined && predicted.cause === located.cause && sameSection(predicted.section, located.section)) {
@@ -102,7 +100,7 @@ function sameSection(a: FailureSection | undefined, b: FailureSection | undefine
 }
 
 /** The failure as the log and the stream show it, without destination knowledge. */
-function locate(stream: DecodeResult, facts: FailureFacts, version: QemuVersion | undefined, dest: DestinationKnowledge | undefined, bytes: Uint8Array | undefined): ExplainFailure {
+function locate(stream: DecodeResult, facts: FailureFacts, version: QemuVersion | undefined, dest: DestinationKnowledge | undefined): ExplainFailure {
   const message = facts.lines.join('\n');
   let cause: ExplainCause = causeOfFamily(facts);
   const damage = streamDamage(stream);
@@ -207,7 +205,7 @@ function locate(stream: DecodeResult, facts: FailureFacts, version: QemuVersion 
       });
     }
     default:
-      return deviceOrTruncation(stream, facts, cause, section, bytes);
+      return deviceOrTruncation(stream, facts, cause, section);
   }
 }
 
@@ -318,12 +316,16 @@ function knownSubsection(desc: NonNullable<ReturnType<typeof devicesByVmsdName>[
   return false;
 }
 
+/**
+ * The vmsd subsections a section sent. Not those inside a device-defined field (`virtio/*`
+ * in a virtio field): no manifest lists them, so they cannot be told known or unknown.
+ */
 function subsectionsOf(node: DecodedNode): DecodedNode[] {
   const out: DecodedNode[] = [];
   const walk = (n: DecodedNode): void => {
     for (const c of n.children ?? []) {
       if (c.kind === 'subsection') out.push(c);
-      walk(c);
+      if (c.kind !== 'field') walk(c);
     }
   };
   walk(node);
@@ -404,7 +406,7 @@ function ramblockFailure(stream: DecodeResult, facts: FailureFacts, cause: Expla
   });
 }
 
-function deviceOrTruncation(stream: DecodeResult, facts: FailureFacts, cause: ExplainCause, section: LocatedSection | undefined, bytes: Uint8Array | undefined): ExplainFailure {
+function deviceOrTruncation(stream: DecodeResult, facts: FailureFacts, cause: ExplainCause, section: LocatedSection | undefined): ExplainFailure {
   const message = facts.lines.join('\n');
   const size = stream.source.size;
   const fieldName = facts.vmsd !== undefined && facts.field !== undefined ? `${facts.vmsd}:${facts.field}` : facts.field;
@@ -432,25 +434,23 @@ function deviceOrTruncation(stream: DecodeResult, facts: FailureFacts, cause: Ex
   }
   // A device's own check refused the values.
   let node: DecodedNode | undefined;
-  if (section?.node !== undefined && facts.vmsd !== undefined) {
-    const sub = findByName(section.node, facts.vmsd);
+  // 10.2+ names only the field (`Failed to load element of type virtio for virtio`): look it
+  // up among the section's own fields.
+  if (section?.node !== undefined && (facts.vmsd !== undefined || facts.field !== undefined)) {
+    const sub = facts.vmsd !== undefined ? findByName(section.node, facts.vmsd) : undefined;
     const base = sub ?? section.node;
     node = facts.field !== undefined ? findNode(base, [facts.field]) : base;
     if (node === section.node) node = undefined;
   }
-  const values: FailureValue[] = [];
-  const v = node !== undefined ? nodeValue(node) : undefined;
-  if (v !== undefined) values.push(v);
-  if (facts.family === 'virtio-check' && section?.node !== undefined && bytes !== undefined) {
-    const field = section.node.children?.find((c) => c.type === 'virtio');
-    if (field?.end !== undefined) {
-      const decoded = decodeVirtioState(bytes, 0, field.start, field.end - field.start, section.idstr.startsWith('virtio-mmio') ? 'mmio' : 'pci');
-      if (decoded.ok) {
-        const s = decoded.value;
-        values.push({ name: 'guest_features (low 32 bits)', offset: s.parts[1]?.offset ?? field.start, length: 4, value: `0x${s.guestFeaturesLow.toString(16)}` });
-        values.push({ name: 'queues', offset: field.start, length: field.end - field.start, value: s.queues.map((q) => `${q.index}: num ${q.num}, last_avail_idx ${q.lastAvailIdx}`).join('; ') });
-      }
-    }
+  let values: FailureValue[] = [];
+  // virtio_load's messages name the queue or value it refused: point at that value's bytes.
+  const virtio = facts.family === 'virtio-check' && section?.node !== undefined ? locateVirtioFailure(section.node, facts.message) : undefined;
+  if (virtio !== undefined) {
+    node = virtio.node;
+    values = [...virtio.values];
+  } else {
+    const v = node !== undefined ? nodeValue(node) : undefined;
+    if (v !== undefined) values.push(v);
   }
   return makeFailure({
     cause,

@@ -93,7 +93,7 @@ describe('mismatch cases (fixtures/loads/mismatch/results.csv)', () => {
       });
 
       it('is diagnosed from its log with the destination known, and the prediction agrees', async () => {
-        const r = explainLoad({ stream: await decodeOnce(c), log: readLog(c), destination: destinationOf(c), bytes: c.stream() });
+        const r = explainLoad({ stream: await decodeOnce(c), log: readLog(c), destination: destinationOf(c) });
         expect(r.verdict).toBe(c.outcome === 'SUCCEEDED' ? 'loads' : 'fails');
         if (c.outcome === 'FAILED') checkFailure(r.failure, expected[c.id]!);
         expect(r.notes.map((n) => n.code)).not.toContain('PREDICTION_DIFFERS');

@@ -18,8 +18,6 @@ export interface ExplainInput {
   /** The destination's stderr / log text, or an already parsed one. */
   readonly log?: string | DestLog | undefined;
   readonly destination?: DestinationKnowledge | undefined;
-  /** The stream bytes (decoded, unwrapped), for opaque fields at the failure point. */
-  readonly bytes?: Uint8Array | undefined;
 }
 
 export interface ExplainResult {
@@ -38,7 +36,7 @@ export function explainLoad(input: ExplainInput): ExplainResult {
   const resolved = dest !== undefined ? resolveDestination(dest) : undefined;
   if (input.log !== undefined) {
     const log = typeof input.log === 'string' ? parseDestLog(input.log) : input.log;
-    const diagnosis = diagnoseLoad(input.stream, log, { destination: dest, bytes: input.bytes });
+    const diagnosis = diagnoseLoad(input.stream, log, { destination: dest });
     return {
       verdict: diagnosis.verdict,
       basis: 'log',

@@ -10,5 +10,4 @@ export { parseMachineCatalog, resolveMachine, catalogVersion, type MachineCatalo
 export { parseQemuCommandLine, withDevice, withoutDevice, type QemuCommandLine, type DeviceOption } from './qemu-cmdline.ts';
 export { parseQemuVersion, formatQemuVersion, type QemuVersion } from './qemu-version.ts';
 export { placeDevices, type Placement, type PlacedDevice } from './device-placement.ts';
-export { decodeVirtioState, type VirtioState, type VirtioPart, type VirtioDecode } from './virtio-state.ts';
 export * from './model.ts';

@@ -8,7 +8,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { decodeOpened, decodeStream, openStream, type DecodeResult } from '../../format/index.ts';
+import { decodeStream, type DecodeResult } from '../../format/index.ts';
 import { formatInputError } from '../../manifest/index.ts';
 import { explainLoad, explainResultToJson, explainResultToText } from '../../analysis/explain/explain.ts';
 import { parseMachineCatalog } from '../../analysis/explain/machines-list.ts';
@@ -39,8 +39,6 @@ exit status: 0 loads, 1 fails, 3 at risk (the inputs cannot settle it), 2 usage 
 
 /** Text inputs are small; anything near this is not one. */
 const MAX_TEXT_BYTES = 256 * 1024 * 1024;
-/** The stream's bytes are kept for decoding opaque fields at the failure point up to this size. */
-const MAX_KEPT_STREAM = 256 * 1024 * 1024;
 
 interface ExplainOptions {
   readonly stream: string;
@@ -135,13 +133,12 @@ export async function explainCommand(args: readonly string[], io: CommandIo): Pr
     stream: decoded.result,
     log,
     destination: Object.keys(dest).length > 0 ? dest : undefined,
-    bytes: decoded.bytes,
   });
   io.out(parsed.json ? `${JSON.stringify(explainResultToJson(result), undefined, 2)}\n` : explainResultToText(result, parsed.stream));
   return result.verdict === 'loads' ? 0 : result.verdict === 'fails' ? 1 : 3;
 }
 
-async function decodeFile(path: string): Promise<{ result: DecodeResult; bytes: Uint8Array | undefined } | { error: string }> {
+async function decodeFile(path: string): Promise<{ result: DecodeResult } | { error: string }> {
   let source;
   try {
     source = await openFileSource(path);
@@ -149,12 +146,7 @@ async function decodeFile(path: string): Promise<{ result: DecodeResult; bytes: 
     return { error: `cannot open ${path}: ${errorText(e)}` };
   }
   try {
-    const opened = await openStream(source).catch(() => undefined);
-    if (opened === undefined) return { result: await decodeStream(source), bytes: undefined };
-    const result = await decodeOpened(source.name, opened);
-    const size = opened.source.size;
-    const bytes = size <= MAX_KEPT_STREAM ? await opened.source.read(0, size) : undefined;
-    return { result, bytes };
+    return { result: await decodeStream(source) };
   } finally {
     await source.close();
   }

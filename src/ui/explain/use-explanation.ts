@@ -3,20 +3,15 @@
  * log (what happened), and the destination's files the user chose (what should happen). The
  * same assembly as `migscope explain` (src/cli/commands/explain.ts), so both say the same.
  */
-import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { explainLoad, parseMachineCatalog, parseQemuCommandLine, parseQemuVersion, type DestinationKnowledge, type ExplainResult, type QemuVersion } from '../../analysis/explain/index.ts';
 import type { DecodeResult } from '../../format/index.ts';
-import type { HexSource } from '../hex/hex-source.ts';
 import { useFileVersions } from '../matrix/use-file-versions.ts';
 import { useStreamDecode } from '../stream/use-stream-decode.ts';
 import { useFileText, useTraceLog, useVmstateManifest } from '../workspace/use-file-content.ts';
 import { useWorkspaceState } from '../workspace/workspace-context.ts';
 import { activeFile, filesOfKind, type WorkspaceFile } from '../workspace/workspace-store.ts';
 import { resolveChoice, useExplainInputs } from './explain-inputs.ts';
-
-/** Opaque fields at the failure point are decoded from the bytes up to this stream size. */
-const MAX_BYTES = 256 * 1024 * 1024;
 
 export interface DestinationFiles {
   readonly manifest: WorkspaceFile | undefined;
@@ -59,8 +54,6 @@ export function useExplanation(): Explanation {
   const manifest = useVmstateManifest(manifestFile);
   const machinesText = useFileText(machinesFile);
   const cmdlineText = useFileText(cmdlineFile);
-  // Only the diagnosis of a log reads the bytes (opaque fields at the failure point).
-  const bytes = useStreamBytes(hasLog ? decode.query.data?.hex : undefined);
 
   const decoded = decode.query.data?.result;
   const typedVersion = inputs.version.trim() !== '' ? parseQemuVersion(inputs.version) : undefined;
@@ -97,7 +90,7 @@ export function useExplanation(): Explanation {
     return { dest, problems, versionFrom };
   }, [typedVersion, machinesFile, manifestVersion, machine, manifestFile, manifest.data, machinesText.data, cmdlineFile, cmdlineText.data]);
 
-  const pending = decode.query.isPending || (hasLog && log.isPending) || (manifestFile !== undefined && manifest.isPending) || (machinesFile !== undefined && machinesText.isPending) || (cmdlineFile !== undefined && cmdlineText.isPending) || bytes.pending;
+  const pending = decode.query.isPending || (hasLog && log.isPending) || (manifestFile !== undefined && manifest.isPending) || (machinesFile !== undefined && machinesText.isPending) || (cmdlineFile !== undefined && cmdlineText.isPending);
   const logText = log.data?.text;
   const result = useMemo(() => {
     if (decoded === undefined || pending) return undefined;
@@ -106,9 +99,8 @@ export function useExplanation(): Explanation {
       stream: decoded,
       log: logText,
       destination: Object.keys(dest).length > 0 ? dest : undefined,
-      bytes: bytes.value,
     });
-  }, [decoded, pending, assembled, logText, bytes.value]);
+  }, [decoded, pending, assembled, logText]);
 
   if (streamFile === undefined) return { status: 'no-stream' };
   if (decode.query.isError) return { status: 'failed', stream: streamFile, log: logFile, message: `Could not decode ${streamFile.file.name}: ${decode.query.error.message}` };
@@ -123,25 +115,4 @@ export function useExplanation(): Explanation {
     problems: assembled.problems,
     result,
   };
-}
-
-/** The stream's bytes: already in memory for an inflated stream, else read from the file once. */
-function useStreamBytes(hex: HexSource | undefined): { readonly value: Uint8Array | undefined; readonly pending: boolean } {
-  const blob = hex?.kind === 'blob' && hex.size <= MAX_BYTES ? hex : undefined;
-  // The decode's own File: its name, size and date key the cache as the decode does.
-  const file = blob?.blob instanceof File ? blob.blob : undefined;
-  const read = useQuery({
-    queryKey: ['explain-bytes', ...(file !== undefined ? [file.name, file.size, file.lastModified] : ['none']), blob?.offset ?? 0],
-    queryFn: async (): Promise<Uint8Array> => {
-      if (blob === undefined) throw new Error('no stream');
-      return new Uint8Array(await blob.blob.slice(blob.offset, blob.offset + blob.size).arrayBuffer());
-    },
-    enabled: blob !== undefined && file !== undefined,
-    staleTime: Number.POSITIVE_INFINITY,
-    gcTime: 60_000,
-    retry: false,
-  });
-  if (hex?.kind === 'memory') return { value: hex.bytes, pending: false };
-  if (blob === undefined || file === undefined) return { value: undefined, pending: false };
-  return { value: read.data, pending: read.isPending };
 }
