@@ -29,6 +29,7 @@ function expectedFor(rel: string): Expected {
   if (/^devices\.txt(\.gz)?$/.test(base)) return { kind: 'device-help', wrapping };
   if (base.endsWith('.save-trace.log.gz')) return { kind: 'trace-log', wrapping, side: 'save' };
   if (rel.startsWith('loads/') && base.endsWith('.log.gz')) return { kind: 'trace-log', wrapping };
+  if (rel.startsWith('real-runs/loads/') && base.endsWith('.log.gz')) return { kind: 'trace-log', wrapping, side: 'load' };
   if (/\.src-stderr\.log(\.gz)?$/.test(base)) return { kind: 'trace-log', wrapping };
   if (base.endsWith('.cmd')) return { kind: 'command-line', wrapping };
   return { kind: 'unknown' };
