@@ -8,8 +8,13 @@
  * capabilities). Lines may carry ISO timestamps and sit among trace lines of any prefix style;
  * src/trace's line parser tells them apart. The facts are read from every error line, chain
  * segments included, and the most specific one names the failure.
+ *
+ * The file may also be a libvirt domain log, virsh's error output or QMP replies: dest-log-input.ts
+ * unwraps those to QEMU's lines first, and `origin` says what the file was and what libvirt
+ * added (the command line it ran, the QEMU release it probed).
  */
 import { parseLogLine } from '../../trace/log-line.ts';
+import { readDestInput, type DestLogOrigin } from './dest-log-input.ts';
 import type { ExplainCause } from './model.ts';
 
 export type FailureFamily =
@@ -92,6 +97,10 @@ export interface DestLog {
   readonly trace: TraceFacts;
   /** The log shows the load completing (`qemu_loadvm_state_post_main 0` or no error at all). */
   readonly loaded: boolean;
+  /** What the file was (QEMU stderr, libvirt domain log, virsh output, QMP) and what it added. */
+  readonly origin: DestLogOrigin;
+  /** `terminating on signal N from pid P (program)`: QEMU was killed, it did not fail by itself. */
+  readonly terminated: string | undefined;
 }
 
 const ERRNO: Readonly<Record<string, number>> = {
@@ -150,8 +159,9 @@ const RULES: readonly Rule[] = [
   [/^(?:-machine ([^:]+): )?unsupported machine type(?:: "([^"]*)")?$/, 'unsupported-machine-type', (m) => ({ localMachine: m[1] ?? m[2] })],
   [/Unknown (?:savevm )?section or instance '([^']*)' (\d+)/, 'unknown-section', (m) => ({ idstr: m[1], instance: num(m[2]) })],
   [/unsupported version (\d+) for '([^']*)' v(\d+)/, 'section-version-too-new', (m) => ({ receivedVersion: num(m[1]), idstr: m[2], localVersion: num(m[3]) })],
-  [/([^\s:']+): incoming version_id (\d+) is too new for local version_id (\d+)/, 'vmsd-version-too-new', (m) => ({ vmsd: m[1], receivedVersion: num(m[2]), localVersion: num(m[3]) })],
-  [/([^\s:']+): incoming version_id (\d+) is too old for local minimum version_id\s+(\d+)/, 'vmsd-version-too-old', (m) => ({ vmsd: m[1], receivedVersion: num(m[2]), localMinimum: num(m[3]) })],
+  // The name is matched from a delimiter on, so a long run without one is scanned once, not once per position.
+  [/(?:^|[\s:'])([^\s:']+): incoming version_id (\d+) is too new for local version_id (\d+)/, 'vmsd-version-too-new', (m) => ({ vmsd: m[1], receivedVersion: num(m[2]), localVersion: num(m[3]) })],
+  [/(?:^|[\s:'])([^\s:']+): incoming version_id (\d+) is too old for local minimum version_id\s+(\d+)/, 'vmsd-version-too-old', (m) => ({ vmsd: m[1], receivedVersion: num(m[2]), localMinimum: num(m[3]) })],
   [/VM subsection '([^']*)' in '([^']*)' does not exist/, 'unknown-subsection', (m) => ({ subsection: m[1], vmsd: m[2] })],
   [/Missing section footer for (\S+)/, 'missing-section-footer', (m) => ({ idstr: m[1] })],
   [/Mismatched section id in footer for (\S+) - read 0x([0-9a-f]+) expected 0x([0-9a-f]+)/, 'mismatched-section-footer', (m) => ({ idstr: m[1], sectionId: hexNum(m[3]) })],
@@ -175,12 +185,21 @@ const RULES: readonly Rule[] = [
   [/error while loading state for instance 0x([0-9a-f]+) of device '([^']*)'/, 'section-load-failed', (m) => ({ instance: hexNum(m[1]), idstr: m[2] })],
   [/error while loading state section id (\d+)\(([^)]*)\)/, 'section-load-failed', (m) => ({ sectionId: num(m[1]), idstr: m[2] })],
   [/Failed to load section ID: stream error/, 'stream-error', () => ({})],
+  // libvirt refusing before any QEMU runs (dest-log-input.ts): its wording, the same families.
+  [/^Emulator '[^']*' does not support machine type '([^']*)'$/, 'unsupported-machine-type', (m) => ({ localMachine: m[1] })],
+  [/^Target domain machine type (\S+) does not match source (\S+)$/, 'machine-type-mismatch', (m) => ({ localMachine: m[1], receivedMachine: m[2] })],
 ];
+
+/** Error text beyond this is not matched (real ones are under 1 KiB; issue 18: linear on absurd lines). */
+const MAX_MATCHED = 4096;
+/** Only the last error lines are matched: a failure prints a handful, a flood adds nothing. */
+const MAX_MATCHED_SEGMENTS = 256;
 
 /** Chain segments of a 10.2+ line that start a new layer (load-failures.md 4.4). */
 const CHAIN_SPLIT = /: (?=(?:post load hook failed|pre load hook failed|error while loading state|Loading VM subsection|VM subsection|Failed to load|Unknown (?:savevm )?section|unsupported version|Machine type received|Not a migration stream|Section footer error|Failed to validate|Capability |Received unknown|Unknown ramblock|Size mismatch|Channel error|Invalid number|[\w/.-]+: incoming version_id))/;
 
 export function parseDestLog(text: string): DestLog {
+  const input = readDestInput(text);
   const errors: string[] = [];
   const warnings: string[] = [];
   const hints: string[] = [];
@@ -190,13 +209,14 @@ export function parseDestLog(text: string): DestLog {
   let lastField: TraceFacts['lastField'];
   let mainResult: number | undefined;
   let events = 0;
-  let lineNo = 0;
-  for (const raw of text.split('\n')) {
-    lineNo++;
+  let terminated: string | undefined;
+  for (const { text: raw, line: lineNo } of input.qemuLines) {
     if (raw.trim() === '') continue;
     const line = parseLogLine(raw, lineNo);
     if (line.kind === 'message') {
       if (line.severity === 'warning') warnings.push(line.text);
+      // `qemu_kill_report()`: a signal (libvirt stopping it), not a failure of QEMU's own.
+      else if (line.text.startsWith('terminating on signal ')) terminated = line.text;
       else if (line.severity === 'error') errors.push(line.text);
       continue;
     }
@@ -237,18 +257,27 @@ export function parseDestLog(text: string): DestLog {
     }
   }
   const trace: TraceFacts = { lastSection, unknownSubsection, fieldError, lastField, mainResult, events };
+  errors.push(...input.bareErrors);
+  // libvirt's own refusal is the failure only when QEMU said nothing (it never ran).
+  if (errors.length === 0) errors.push(...input.libvirtFailures);
+  // virsh quotes the domain log's lines: a file holding both would count each twice.
+  if (input.origin.libvirtErrors.length > 0) {
+    const unique = [...new Set(errors)];
+    errors.length = 0;
+    errors.push(...unique);
+  }
   const chained = errors.some((e) => /^load of migration failed: [^:]+: /.test(e));
   const style = errors.length === 0 ? 'none' : chained ? 'chained' : 'separate';
   const failure = errors.length === 0 ? undefined : readFailure(errors, hints, trace);
   const loaded = failure === undefined && (mainResult === undefined || mainResult === 0);
-  return { style, errors, warnings, hints, failure, trace, loaded };
+  return { style, errors, warnings, hints, failure, trace, loaded, origin: input.origin, terminated };
 }
 
 function readFailure(errors: readonly string[], hints: readonly string[], trace: TraceFacts): FailureFacts {
   let strerror: string | undefined;
   const segments: string[] = [];
   for (const line of errors) {
-    const final = /^load of migration failed: ([^:]+)(?:: (.*))?$/.exec(line);
+    const final = /^load of migration failed: ([^:]+)(?:: (.*))?$/.exec(line.length > MAX_MATCHED * 4 ? line.slice(0, MAX_MATCHED * 4) : line);
     if (final !== null) {
       strerror = final[1];
       if (final[2] !== undefined) segments.push(...final[2].split(CHAIN_SPLIT));
@@ -256,7 +285,8 @@ function readFailure(errors: readonly string[], hints: readonly string[], trace:
   }
   for (const h of hints) segments.push(h);
   const matches: Match[] = [];
-  for (const seg of segments) {
+  for (const whole of segments.slice(-MAX_MATCHED_SEGMENTS)) {
+    const seg = whole.length > MAX_MATCHED ? whole.slice(0, MAX_MATCHED) : whole;
     for (const [re, family, read] of RULES) {
       const m = re.exec(seg);
       if (m !== null) matches.push({ family, text: seg, facts: read(m) });

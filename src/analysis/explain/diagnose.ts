@@ -54,6 +54,16 @@ export function diagnoseLoad(stream: DecodeResult, log: DestLog, options: Diagno
   const notes: ExplainNote[] = [];
   for (const w of log.warnings) notes.push({ severity: 'info', code: 'DESTINATION_WARNING', text: `the destination warned: ${w}` });
   const facts = log.failure;
+  const run = log.origin.run;
+  if (facts === undefined && run !== undefined && run.incoming && run.shutdownReason === 'failed') {
+    // libvirt gave up on this QEMU (a monitor command it refused, a timeout) before it said why.
+    notes.push({
+      severity: 'info',
+      code: 'LIBVIRT_RUN_FAILED',
+      text: `libvirt stopped this QEMU with reason=failed${log.terminated !== undefined ? ` (QEMU: ${log.terminated})` : ''}, and QEMU printed no error of its own: libvirt's error (virsh's output) says why; give it too`,
+    });
+    return { verdict: 'fails', failure: undefined, notes, log, prediction };
+  }
   if (facts === undefined) {
     if (stream.error !== undefined && stream.error.path[0] !== 'vmdesc' && stream.error.code !== 'TRAILING_DATA') {
       notes.push({ severity: 'info', code: 'LOG_STREAM_DISAGREE', text: `the log shows no error, yet the stream does not decode (${stream.error.code} at ${hex(stream.error.offset)}): is this the log of this stream?` });

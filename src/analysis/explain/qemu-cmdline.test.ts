@@ -33,6 +33,35 @@ describe('parseQemuCommandLine', () => {
     expect(parseQemuCommandLine('-M q35 -nodefaults')).toMatchObject({ ok: true, value: { machine: 'q35', nodefaults: true, program: undefined } });
   });
 
+  it("libvirt's command line at the head of a domain log (real, libvirt 9.0.0)", () => {
+    const log = readFileSync(join(FIXTURES, 'libvirt', 'virtio-10.0-to-11.1', 'domain.log'), 'utf8');
+    const command = log.split('\n').slice(1, 39).join('\n');
+    const c = parseQemuCommandLine(command);
+    if (!c.ok) throw new Error(c.message);
+    // The emulator is a wrapper script (a chroot's 11.1): after the environment, whatever its name.
+    expect(c.value.program).toBe('/tmp/mslv/bin/qemu-sid');
+    expect(c.value.machine).toBe('pc-q35-10.0');
+    expect(c.value.machineProps.get('memory-backend')).toBe('pc.ram');
+    expect(c.value.memory).toBe(64 * 1024 * 1024);
+    expect(c.value.nodefaults).toBe(true);
+    expect(c.value.incoming).toBe('defer');
+    expect(c.value.devices.map((d) => d.driver)).toEqual(['pcie-root-port', 'pcie-root-port', 'pcie-root-port', 'virtio-net-pci', 'isa-serial', 'virtio-balloon-pci']);
+    expect(Object.fromEntries(c.value.devices[0]?.props ?? [])).toEqual({ port: '8', chassis: '1', id: 'pci.1', bus: 'pcie.0', multifunction: 'on', addr: '0x1' });
+    expect(c.value.devices[3]?.props.get('bus')).toBe('pci.1');
+  });
+
+  it('RAM from the memory backend when there is no -m; -m size=...k; -blockdev JSON passes', () => {
+    const c = parseQemuCommandLine(
+      `LC_ALL=C /usr/bin/kvm -machine pc-q35-9.2,memory-backend=pc.ram -object '{"qom-type":"memory-backend-ram","id":"pc.ram","size":2147483648}' -blockdev '{"driver":"file","filename":"/d.qcow2","node-name":"f"}' -device '{"driver":"virtio-blk-pci","drive":"f"}'`,
+    );
+    if (!c.ok) throw new Error(c.message);
+    expect(c.value.program).toBe('/usr/bin/kvm');
+    expect(c.value.memory).toBe(2 * 1024 ** 3);
+    expect(c.value.devices.map((d) => d.driver)).toEqual(['virtio-blk-pci']);
+    const m = parseQemuCommandLine('/usr/libexec/qemu-kvm -m size=4194304k,slots=16,maxmem=8388608k');
+    expect(m.ok && m.value.memory).toBe(4 * 1024 ** 3);
+  });
+
   it('errors as values', () => {
     expect(parseQemuCommandLine('# nothing here\n')).toEqual({ ok: false, message: 'no QEMU command line found (expected a qemu-system-* program or options starting with -)' });
     expect(parseQemuCommandLine('qemu-system-x86_64 -m')).toEqual({ ok: false, message: 'option -m needs a value' });

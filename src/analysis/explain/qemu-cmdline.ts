@@ -7,6 +7,12 @@
  * comment lines and the command on one of them, such as the fixtures' `.cmd` files (where a
  * `chroot DIR` prefix may come first): the first line naming a `qemu-system-*`/`qemu-kvm`
  * program is used, everything before the program is ignored.
+ *
+ * libvirt's style (the command at the head of a domain log, `virCommandToString()`): environment
+ * assignments first (`LC_ALL=C PATH=... /usr/bin/qemu-system-x86_64`), the emulator possibly a
+ * site's own wrapper with another name (`<emulator>` in the domain XML), `-device`, `-object`,
+ * `-netdev`, `-blockdev` as JSON (libvirt >= 7), `-machine T,...,memory-backend=pc.ram` with the
+ * RAM size in that backend's `-object` (and `-m` beside it, or `-m size=...k`).
  */
 
 export interface DeviceOption {
@@ -75,6 +81,8 @@ const FLAG_OPTIONS: ReadonlySet<string> = new Set([
 ]);
 
 const PROGRAM = /(^|\/)(qemu-system-[\w-]+|qemu-kvm|qemu)$/;
+/** `NAME=value` before the program: the environment libvirt sets. */
+const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 export function parseQemuCommandLine(text: string): CmdlineResult {
   const tokens = pickCommand(text);
@@ -82,9 +90,16 @@ export function parseQemuCommandLine(text: string): CmdlineResult {
   let program: string | undefined;
   let start = 0;
   const p = tokens.findIndex((t) => PROGRAM.test(t));
+  // After libvirt's environment assignments, a word followed by options is the emulator,
+  // whatever its name (a site's wrapper script, `kvm`).
+  let e = 0;
+  while (e < tokens.length && ENV_ASSIGNMENT.test(tokens[e] ?? '')) e++;
   if (p >= 0) {
     program = tokens[p];
     start = p + 1;
+  } else if (e > 0 && e + 1 < tokens.length && !(tokens[e] ?? '-').startsWith('-') && (tokens[e + 1] ?? '').startsWith('-')) {
+    program = tokens[e];
+    start = e + 1;
   } else if (!(tokens[0] ?? '').startsWith('-')) {
     return { ok: false, message: `no QEMU program in the command line (first word '${tokens[0] ?? ''}')` };
   }
@@ -98,6 +113,8 @@ export function parseQemuCommandLine(text: string): CmdlineResult {
   let incoming: string | undefined;
   const nics: Map<string, string>[] = [];
   const devices: DeviceOption[] = [];
+  /** `-object` memory backends by id: their `size` is the RAM of `-machine memory-backend=ID`. */
+  const backendSizes = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (!arg.startsWith('-')) continue;
@@ -153,9 +170,22 @@ export function parseQemuCommandLine(text: string): CmdlineResult {
       case 'incoming':
         incoming = value;
         break;
+      case 'object': {
+        const o = readProps(value, 'qom-type');
+        const id = o?.get('id');
+        const size = o?.get('size');
+        if (id !== undefined && size !== undefined && (o?.get('qom-type') ?? '').startsWith('memory-backend')) backendSizes.set(id, size);
+        break;
+      }
       default:
         break;
     }
+  }
+  const backend = machineProps.get('memory-backend');
+  if (memory === undefined && backend !== undefined) {
+    // A backend's size is in bytes unless suffixed (qom property `size`, not `-m`'s MiB).
+    const size = backendSizes.get(backend);
+    if (size !== undefined) memory = parseSize(size, 1);
   }
   return { ok: true, value: { program, args, machine, machineProps, memory, nodefaults, vga, nics, netOptionGiven, devices, incoming } };
 }
@@ -248,26 +278,34 @@ function parseKeyval(text: string, implied: string): Map<string, string> {
 }
 
 function parseDevice(value: string, index: number): DeviceOption | undefined {
-  if (value.trimStart().startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      return undefined;
-    }
-    if (typeof parsed !== 'object' || parsed === null) return undefined;
-    const props = new Map<string, string>();
-    for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') props.set(k, String(v));
-    const driver = props.get('driver');
-    if (driver === undefined) return undefined;
-    props.delete('driver');
-    return { driver, props, index, text: value };
+  const props = readProps(value, 'driver');
+  const driver = props?.get('driver');
+  if (props === undefined || driver === undefined || driver === '') return undefined;
+  props.delete('driver');
+  return { driver, props, index, text: value };
+}
+
+/**
+ * An option's properties, from JSON (`{"driver":"virtio-net-pci","multifunction":true}`, as
+ * libvirt >= 7 writes `-device`/`-object`) or QemuOpts text. JSON booleans become `on`/`off`, the
+ * words QemuOpts uses, so both forms compare equal; nested objects (`-blockdev`'s `file`) are
+ * left out.
+ */
+function readProps(value: string, implied: string): Map<string, string> | undefined {
+  if (!value.trimStart().startsWith('{')) return parseKeyval(value, implied);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return undefined;
   }
-  const kv = parseKeyval(value, 'driver');
-  const driver = kv.get('driver');
-  if (driver === undefined || driver === '') return undefined;
-  kv.delete('driver');
-  return { driver, props: kv, index, text: value };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const props = new Map<string, string>();
+  for (const [k, v] of Object.entries(parsed)) {
+    if (typeof v === 'string' || typeof v === 'number') props.set(k, String(v));
+    else if (typeof v === 'boolean') props.set(k, v ? 'on' : 'off');
+  }
+  return props;
 }
 
 /** `64M`, `1G`, `512` (in `unit`s), `0x1000` → bytes. */

@@ -127,3 +127,45 @@ describe('migscope explain', () => {
     expect(top.out).toContain('explain <stream>');
   });
 });
+
+describe('migscope explain with libvirt logs (fixtures/libvirt, real libvirt 9.0.0 output)', () => {
+  const lv = (...parts: string[]) => f('libvirt', ...parts);
+
+  it("a restore into 11.1: the domain log's command line and QEMU release are used, and said so", async () => {
+    const r = await run(['explain', lv('virtio-10.0-to-11.1', 'stream.mig.gz'), '--dest-log', lv('virtio-10.0-to-11.1', 'domain.log')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('VQ 2 vring.num 1024 exceeds allocated max 64');
+    expect(r.out).toContain("section:     '0000:00:01.0:00.0/virtio-net' instance 0");
+    expect(r.out).toContain('destination, from the log:\n  - command line: -machine pc-q35-10.0, 6 -device, from the libvirt log, lines 2-39\n  - QEMU version: 11.1.3 (Debian 1:11.1.3+ds-1), from the libvirt log\'s header, line 1\n');
+    expect(r.out).toContain('read as a libvirt domain log (libvirt 9.0.0): QEMU started at 2026-12-06 12:22:15.035+0000 (line 1) to receive a migration; libvirt: shutting down, reason=failed');
+    // libvirt's lines are not QEMU's: the stamped shutdown line is not quoted as QEMU's output.
+    expect(r.out).not.toContain('shutting down, reason=failed\n\nwhy');
+  });
+
+  it('explicit options win over the log, and the JSON says where each fact came from', async () => {
+    const j = JSON.parse((await run(['explain', lv('virtio-10.0-to-11.1', 'stream.mig.gz'), '--dest-log', lv('virtio-10.0-to-11.1', 'domain.log'), '--json'])).out);
+    expect(j.destination).toMatchObject({ machine: 'pc-q35-10.0', machineSource: 'cmdline', version: '11.1', versionSource: 'log' });
+    expect(j.destinationFacts).toEqual([
+      { fact: 'command line', value: '-machine pc-q35-10.0, 6 -device', source: 'the libvirt log, lines 2-39', used: true },
+      { fact: 'QEMU version', value: '11.1.3 (Debian 1:11.1.3+ds-1)', source: "the libvirt log's header, line 1", used: true },
+    ]);
+    const given = JSON.parse((await run(['explain', lv('virtio-10.0-to-11.1', 'stream.mig.gz'), '--dest-log', lv('virtio-10.0-to-11.1', 'domain.log'), '--dest-version', '10.2', '--json'])).out);
+    expect(given.destination).toMatchObject({ version: '10.2', versionSource: 'option' });
+    expect(given.destinationFacts[1]).toMatchObject({ fact: 'QEMU version', used: false });
+    expect(given.notes.map((n: { code: string }) => n.code)).toContain('LOG_VERSION_DIFFERS');
+  });
+
+  it("a real virsh save file with the domain log of five starts, and virsh's own output", async () => {
+    const save = lv('unknown-section-7.2', 'mslv-small.save');
+    for (const log of [lv('unknown-section-7.2', 'domain.log'), lv('unknown-section-7.2', 'virsh-restore.txt')]) {
+      const j = JSON.parse((await run(['explain', save, '--dest-log', log, '--json'])).out);
+      expect(j).toMatchObject({ verdict: 'fails', failure: { cause: 'UNKNOWN_SECTION', section: { idstr: '0000:00:03.0/virtio-rng', instance: 0 } } });
+    }
+  });
+
+  it('a QMP query-migrate transcript', async () => {
+    const j = JSON.parse((await run(['explain', lv('virtio-10.0-to-11.1', 'stream.mig.gz'), '--dest-log', lv('virtio-10.0-to-11.1', 'query-migrate.qmp.txt'), '--json'])).out);
+    expect(j).toMatchObject({ verdict: 'fails', failure: { section: { idstr: '0000:00:01.0:00.0/virtio-net' } } });
+    expect(j.notes[0]).toEqual({ code: 'LOG_QMP', text: 'read as QMP replies: migration status failed' });
+  });
+});

@@ -26,7 +26,10 @@ export const explainUsage = `usage: migscope explain <stream> [--dest-log FILE] 
 Explains why loading a migration stream failed (with the destination's log), or predicts
 whether it will (with what is known of the destination). Files may be gzip-compressed.
 
-  --dest-log FILE       the destination QEMU's stderr / libvirt log (error and trace lines)
+  --dest-log FILE       the destination QEMU's stderr (error and trace lines), its libvirt domain
+                        log, virsh's error output, or QMP query-migrate replies; a libvirt log's
+                        command line and QEMU release are used unless --dest-cmdline /
+                        --dest-version are given
   --dest-manifest FILE  the destination binary's -dump-vmstate manifest
   --dest-machine NAME   the destination's -machine (default: from --dest-cmdline, else the manifest)
   --dest-machines FILE  the destination binary's -machine help output or query-machines reply

@@ -22,6 +22,10 @@ export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProp
   const info = result.notes.filter((n) => n.severity === 'info');
   const d = result.destination;
   const prediction = result.basis === 'log' ? result.prediction : undefined;
+  // A libvirt log's command line and release, when they were used: say so next to each.
+  const fromLog = (fact: 'command line' | 'QEMU version') => result.destinationFacts.find((f) => f.fact === fact && f.used);
+  const cmdlineFromLog = fromLog('command line');
+  const versionFromLog = fromLog('QEMU version');
   return (
     <>
       {problems.length > 0 ? (
@@ -79,7 +83,12 @@ export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProp
                   <dt>-machine</dt>
                   <dd>
                     <span className="mono">{d.machine ?? 'unknown'}</span>
-                    {d.machineSource !== undefined ? <span className="muted"> ({MACHINE_SOURCE[d.machineSource] ?? d.machineSource})</span> : undefined}
+                    {d.machineSource !== undefined ? (
+                      <span className="muted" data-testid="explain-machine-source">
+                        {' '}
+                        ({d.machineSource === 'cmdline' && cmdlineFromLog !== undefined ? `from the command line in ${cmdlineFromLog.source}` : (MACHINE_SOURCE[d.machineSource] ?? d.machineSource)})
+                      </span>
+                    ) : undefined}
                     {d.machineType !== undefined && d.machineType !== d.machine ? <span className="muted"> → {d.machineType}</span> : undefined}
                   </dd>
                 </div>
@@ -87,7 +96,14 @@ export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProp
                   <dt>release</dt>
                   <dd>
                     <span className="mono">{d.version !== undefined ? formatQemuVersion(d.version) : 'unknown'}</span>
-                    {d.versionSource !== undefined ? <span className="muted"> ({d.versionSource === 'machines' ? 'from its machine list' : (versionFrom ?? 'given')})</span> : undefined}
+                    {versionFromLog !== undefined ? (
+                      <span className="muted" data-testid="explain-version-source">
+                        {' '}
+                        ({versionFromLog.value}, from {versionFromLog.source})
+                      </span>
+                    ) : d.versionSource !== undefined ? (
+                      <span className="muted"> ({d.versionSource === 'machines' ? 'from its machine list' : (versionFrom ?? 'given')})</span>
+                    ) : undefined}
                   </dd>
                 </div>
               </>

@@ -32,6 +32,10 @@ function expectedFor(rel: string): Expected {
   if (rel.startsWith('real-runs/loads/') && base.endsWith('.log.gz')) return { kind: 'trace-log', wrapping, side: 'load' };
   if (/\.src-stderr\.log(\.gz)?$/.test(base)) return { kind: 'trace-log', wrapping };
   if (base.endsWith('.cmd')) return { kind: 'command-line', wrapping };
+  // fixtures/libvirt: virsh save files, domain logs, virsh output, QMP transcripts.
+  if (rel.startsWith('libvirt/') && base.endsWith('.save')) return { kind: 'stream', wrapping: 'libvirt' };
+  if (rel.startsWith('libvirt/') && base === 'source-domain.log') return { kind: 'trace-log', wrapping, side: 'save' };
+  if (rel.startsWith('libvirt/') && /\.(log|txt)$/.test(base)) return { kind: 'trace-log', wrapping, side: 'load' };
   return { kind: 'unknown' };
 }
 
@@ -131,6 +135,18 @@ describe('details', () => {
     const big = gzipSync(Buffer.concat([Buffer.from('QEVM\0\0\0\x03'), Buffer.alloc(64 << 20)]));
     const got = await detectFile(new Blob([big]));
     expect(got).toMatchObject({ kind: 'stream', wrapping: 'gzip' });
+  });
+
+  it("says what a libvirt log, virsh's output and a QMP reply are (real, fixtures/libvirt)", async () => {
+    expect(await detectPath('libvirt/unknown-section-7.2/domain.log')).toMatchObject({
+      machine: 'pc-q35-7.2',
+      detail: 'libvirt domain log (QEMU 7.2.22, libvirt 9.0.0, -machine pc-q35-7.2, 5 starts, started with -incoming, reason=failed)',
+    });
+    expect((await detectPath('libvirt/refused/abi-machine.virsh.txt')).detail).toBe('virsh error output: unsupported configuration: Target domain machine type pc-q35-7.1 does not match source pc-q35-7.2');
+    expect((await detectPath('libvirt/virtio-10.0-to-11.1/query-migrate.qmp.txt')).detail).toMatch(/^QMP migration replies \(status failed\): load of migration failed: Invalid argument: /);
+    // A reply alone, pretty-printed, is JSON: still a load log, not "unknown JSON".
+    const pretty = JSON.stringify({ return: { status: 'failed', 'error-desc': 'load of migration failed: Invalid argument' } }, undefined, 2);
+    expect(sniffContent(new TextEncoder().encode(pretty), false)).toMatchObject({ kind: 'trace-log', side: 'load' });
   });
 
   it('sniffContent leaves a cut last line alone', () => {

@@ -7,6 +7,8 @@
  * the Web platform is used (Blob, DecompressionStream), so it runs the same in the browser, in
  * a worker and in Node's test runner.
  */
+import { readDestInput } from '../../analysis/explain/dest-log-input.ts';
+import { parseQemuCommandLine } from '../../analysis/explain/qemu-cmdline.ts';
 import { parseLogLine } from '../../trace/log-line.ts';
 
 export type FileKind = 'stream' | 'vmstate-manifest' | 'query-machines' | 'device-help' | 'trace-log' | 'command-line' | 'unknown';
@@ -69,8 +71,45 @@ export function sniffContent(head: Uint8Array, truncated: boolean): Omit<Detecti
   }
   text = text.replace(/^\uFEFF/, '');
   const start = text.trimStart();
+  const wrapped = sniffDestWrapper(text);
+  if (wrapped !== undefined) return wrapped;
   if (start.startsWith('{') || start.startsWith('[')) return sniffJson(start);
   return sniffLines(text);
+}
+
+/**
+ * The destination's log as libvirt, virsh or QMP gave it (src/analysis/explain/dest-log-input.ts
+ * reads it the same way): a libvirt domain log, virsh's error output, `query-migrate` replies.
+ * All are load logs for the Explain view, except a libvirt log of a QEMU not started with
+ * `-incoming` (a source's).
+ */
+function sniffDestWrapper(text: string): Omit<Detection, 'wrapping'> | undefined {
+  const input = readDestInput(text);
+  const o = input.origin;
+  if (o.format === 'libvirt-log') {
+    const run = o.run;
+    const cmd = run?.commandLine !== undefined ? parseQemuCommandLine(run.commandLine) : undefined;
+    const machine = cmd?.ok === true ? cmd.value.machine : undefined;
+    const parts = [
+      run?.qemuVersion !== undefined ? `QEMU ${run.qemuVersion}` : undefined,
+      run?.libvirtVersion !== undefined ? `libvirt ${run.libvirtVersion}` : undefined,
+      machine !== undefined ? `-machine ${machine}` : undefined,
+      o.runs > 1 ? `${o.runs} starts` : undefined,
+      run?.incoming === true ? 'started with -incoming' : undefined,
+      run?.shutdownReason !== undefined ? `reason=${run.shutdownReason}` : undefined,
+    ].filter((p) => p !== undefined);
+    const side: LogSide = run === undefined || run.incoming || input.bareErrors.length > 0 ? 'load' : 'save';
+    return { kind: 'trace-log', side, ...(machine !== undefined ? { machine } : {}), detail: `libvirt domain log${parts.length > 0 ? ` (${parts.join(', ')})` : ''}` };
+  }
+  if (o.format === 'virsh') {
+    const first = o.libvirtErrors.find((e) => !e.startsWith('Failed to ')) ?? o.libvirtErrors[0] ?? '';
+    return { kind: 'trace-log', side: 'load', detail: `virsh error output: ${clip(first)}` };
+  }
+  if (o.format === 'qmp') {
+    const desc = input.bareErrors[0];
+    return { kind: 'trace-log', side: 'load', detail: `QMP migration replies (status ${o.migrationStatus ?? '?'})${desc !== undefined ? `: ${clip(desc)}` : ''}` };
+  }
+  return undefined;
 }
 
 function sniffJson(text: string): Omit<Detection, 'wrapping'> {
