@@ -3,7 +3,7 @@
  * reply. Answers "does it exist there", "what does an alias (`pc`, `q35`) resolve to", and
  * "which release is this binary" (its newest versioned type).
  */
-import { parseQueryMachines } from '../../manifest/query-machines.ts';
+import { parseQueryMachines, type CompatProperty } from '../../manifest/query-machines.ts';
 import type { Result } from '../../manifest/json-input.ts';
 import { compareVersions, machineTypeVersion, type QemuVersion } from './qemu-version.ts';
 
@@ -14,6 +14,11 @@ export interface MachineCatalog {
   readonly aliases: ReadonlyMap<string, string>;
   readonly defaultMachine: string | undefined;
   readonly deprecated: ReadonlySet<string>;
+  /**
+   * Each machine type's compat properties, when the reply was queried with `"compat-props":
+   * true` (9.1+); undefined for `-machine help` text and replies without them.
+   */
+  readonly compatProps?: ReadonlyMap<string, readonly CompatProperty[]> | undefined;
 }
 
 /** Reads either format: JSON (a QMP reply or the fixture wrapper) or `-machine help` text. */
@@ -26,13 +31,15 @@ export function parseMachineCatalog(text: string, file: string): Result<MachineC
     const aliases = new Map<string, string>();
     const deprecated = new Set<string>();
     let defaultMachine: string | undefined;
+    const compat = new Map<string, readonly CompatProperty[]>();
     for (const m of parsed.value.machines) {
       names.add(m.name);
+      if (m.compatProps !== undefined) compat.set(m.name, m.compatProps);
       if (m.alias !== undefined) aliases.set(m.alias, m.name);
       if (m.isDefault) defaultMachine = m.name;
       if (m.deprecated === true) deprecated.add(m.name);
     }
-    return { ok: true, value: { file, names, aliases, defaultMachine, deprecated } };
+    return { ok: true, value: { file, names, aliases, defaultMachine, deprecated, compatProps: compat.size > 0 ? compat : undefined } };
   }
   return parseMachineHelp(text, file);
 }

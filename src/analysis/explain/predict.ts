@@ -12,6 +12,8 @@
  * reads (fixtures/loads/mismatch d-5.2-minimal-90 loads).
  */
 import type { DecodeResult, SectionRecord, VmdescDevice } from '../../format/model.ts';
+import type { DevicePropertiesHelp } from '../../manifest/device-properties.ts';
+import { runSectionChecks, type PropertySources, type RuntimeDestination } from '../runtime-checks/index.ts';
 import type { VmstateDevice, VmstateManifest } from '../../manifest/vmstate-manifest.ts';
 import { devicesByVmsdName } from '../../manifest/vmstate-manifest.ts';
 import { machineFamily, placeDevices, type PlacedDevice, type Placement } from './device-placement.ts';
@@ -46,6 +48,13 @@ export interface DestinationKnowledge {
   readonly machines?: MachineCatalog | undefined;
   readonly cmdline?: QemuCommandLine | undefined;
   readonly version?: QemuVersion | undefined;
+  /**
+   * A stream the destination build saved with the same configuration: its values (queue sizes,
+   * register lists, RAM block sizes) are facts about the destination.
+   */
+  readonly sample?: DecodeResult | undefined;
+  /** `-device NAME,help` output of the destination build: property defaults. */
+  readonly deviceProperties?: DevicePropertiesHelp | undefined;
 }
 
 export type MachineSource = 'option' | 'cmdline' | 'manifest' | 'default';
@@ -99,6 +108,7 @@ interface Ctx {
   readonly unverifiedPaths: Set<string>;
   /** Paths whose device placement is a guess, with the device that makes it one. */
   readonly uncertainPaths: Map<string, string>;
+  readonly runtime: RuntimeDestination;
 }
 
 export function predictLoad(stream: DecodeResult, dest: DestinationKnowledge): Prediction {
@@ -110,7 +120,8 @@ export function predictLoad(stream: DecodeResult, dest: DestinationKnowledge): P
   if (resolved.machineSource === 'manifest') assumptions.push(`destination machine type taken from the manifest (vmschkmachine '${resolved.machine ?? ''}'); give --dest-machine if the destination runs another`);
   if (resolved.machineSource === 'default') assumptions.push(`the destination command line has no -machine: its QEMU's default machine '${resolved.machine ?? ''}' is used`);
   const placement = dest.cmdline !== undefined ? placeDevices(resolved.machineType ?? resolved.machine ?? stream.configuration?.machineType, dest.cmdline, dest.manifest) : undefined;
-  const ctx: Ctx = { stream, dest, resolved, version, placement, notes, assumptions, unverifiedPaths: new Set(), uncertainPaths: new Map() };
+  const runtime = runtimeDestination(dest, resolved, stream);
+  const ctx: Ctx = { stream, dest, resolved, version, placement, notes, assumptions, unverifiedPaths: new Set(), uncertainPaths: new Map(), runtime };
   const done = (failure: ExplainFailure | undefined): Prediction => finish(ctx, failure);
 
   // A stream that does not decode is damaged whatever the destination.
@@ -179,6 +190,23 @@ export function predictLoad(stream: DecodeResult, dest: DestinationKnowledge): P
     }
   }
   return done(undefined);
+}
+
+/** What the runtime checks know of the destination, from the same inputs. */
+export function runtimeDestination(dest: DestinationKnowledge, resolved: ResolvedDestination, stream: DecodeResult): RuntimeDestination {
+  // A destination that loads the stream at all runs the stream's machine type.
+  const machineType = resolved.machineType ?? resolved.machine ?? stream.configuration?.machineType;
+  const compat = machineType !== undefined ? dest.machines?.compatProps?.get(machineType) : undefined;
+  const properties: PropertySources = {
+    defaults: dest.deviceProperties,
+    compat,
+    compatUnknownWhy:
+      dest.machines?.compatProps === undefined
+        ? "the destination machine type's compat properties are not known (query-machines with \"compat-props\": true, QEMU 9.1 and later)"
+        : `the destination's query-machines reply has no machine type '${machineType ?? '?'}'`,
+    globals: dest.cmdline?.globals,
+  };
+  return { version: resolved.version, machineType, cmdline: dest.cmdline, properties, sample: dest.sample, sampleName: dest.sample?.source.name };
 }
 
 function finish(ctx: Ctx, failure: ExplainFailure | undefined): Prediction {
@@ -584,16 +612,16 @@ function sectionFailure(ctx: Ctx, record: SectionRecord): ExplainFailure | undef
     }
   }
 
-  if (manifest === undefined) return undefined;
+  if (manifest === undefined) return runtimeFailure(ctx, record, located, placed);
   const candidates = candidatesFor(manifest, vmsd, placed);
   if (candidates.length === 0) {
-    if (SECTIONS_WITHOUT_DEVICE_CLASS.has(vmsd)) return undefined;
+    if (SECTIONS_WITHOUT_DEVICE_CLASS.has(vmsd)) return runtimeFailure(ctx, record, located, placed);
     return unknownSectionFailure(ctx, located, undefined, placement, true);
   }
   const entry = vmdescEntry(stream, record);
   const chosen = chooseCandidate(candidates, entry, record.versionId);
   const desc = chosen.device.description;
-  if (desc === undefined) return undefined;
+  if (desc === undefined) return runtimeFailure(ctx, record, located, placed);
   const damage = streamDamageNote(stream, located.start);
   if (record.versionId > desc.versionId) {
     const vOffset = headerVersionOffset(located);
@@ -632,6 +660,8 @@ function sectionFailure(ctx: Ctx, record: SectionRecord): ExplainFailure | undef
       values: [{ name: 'version_id', offset: vOffset, length: 4, value: String(record.versionId) }],
     });
   }
+  const runtime = runtimeFailure(ctx, record, located, placed);
+  if (runtime !== undefined) return runtime;
   if (entry === undefined) return undefined;
   const findings = compareLayout(entry, desc, record.versionId);
   for (const f of findings) {
@@ -647,6 +677,15 @@ function sectionFailure(ctx: Ctx, record: SectionRecord): ExplainFailure | undef
         fix: 'Check whether the destination really reads this field for this machine type (a compat property may gate it), or use matching QEMU versions for this device.',
       });
     }
+  }
+  return undefined;
+}
+
+/** The device's own load checks on this section's values: the first failure, risks as notes. */
+function runtimeFailure(ctx: Ctx, record: SectionRecord, located: LocatedSection, placed: PlacedDevice | undefined): ExplainFailure | undefined {
+  for (const outcome of runSectionChecks({ stream: ctx.stream, record, located, placed }, ctx.runtime)) {
+    if (outcome.verdict === 'fails') return outcome.failure;
+    if (outcome.verdict === 'at-risk') ctx.notes.push(outcome.note);
   }
   return undefined;
 }

@@ -40,6 +40,16 @@ export interface QemuCommandLine {
   readonly devices: readonly DeviceOption[];
   /** `-incoming` value. */
   readonly incoming: string | undefined;
+  /** `-global driver.prop=value` (and `driver=,property=,value=`), in order: later ones win. */
+  readonly globals: readonly GlobalOption[];
+  /** `-cpu` model (its first item), undefined when not given. */
+  readonly cpu: string | undefined;
+}
+
+export interface GlobalOption {
+  readonly driver: string;
+  readonly property: string;
+  readonly value: string;
 }
 
 export type CmdlineResult = { readonly ok: true; readonly value: QemuCommandLine } | { readonly ok: false; readonly message: string };
@@ -111,6 +121,8 @@ export function parseQemuCommandLine(text: string): CmdlineResult {
   let vga: string | undefined;
   let netOptionGiven = false;
   let incoming: string | undefined;
+  let cpu: string | undefined;
+  const globals: GlobalOption[] = [];
   const nics: Map<string, string>[] = [];
   const devices: DeviceOption[] = [];
   /** `-object` memory backends by id: their `size` is the RAM of `-machine memory-backend=ID`. */
@@ -177,6 +189,15 @@ export function parseQemuCommandLine(text: string): CmdlineResult {
         if (id !== undefined && size !== undefined && (o?.get('qom-type') ?? '').startsWith('memory-backend')) backendSizes.set(id, size);
         break;
       }
+      case 'global': {
+        const g = parseGlobal(value);
+        if (g === undefined) return { ok: false, message: `-global ${value}: expected DRIVER.PROPERTY=VALUE` };
+        globals.push(g);
+        break;
+      }
+      case 'cpu':
+        cpu = parseKeyval(value, 'model').get('model');
+        break;
       default:
         break;
     }
@@ -187,7 +208,7 @@ export function parseQemuCommandLine(text: string): CmdlineResult {
     const size = backendSizes.get(backend);
     if (size !== undefined) memory = parseSize(size, 1);
   }
-  return { ok: true, value: { program, args, machine, machineProps, memory, nodefaults, vga, nics, netOptionGiven, devices, incoming } };
+  return { ok: true, value: { program, args, machine, machineProps, memory, nodefaults, vga, nics, netOptionGiven, devices, incoming, globals, cpu } };
 }
 
 /** A command line with one more `-device` (first or last); what a "plus device" case needs. */
@@ -306,6 +327,21 @@ function readProps(value: string, implied: string): Map<string, string> | undefi
     else if (typeof v === 'boolean') props.set(k, v ? 'on' : 'off');
   }
   return props;
+}
+
+/** `virtio-net-pci.rx_queue_size=1024`, or the long form `driver=D,property=P,value=V`. */
+function parseGlobal(value: string): GlobalOption | undefined {
+  const kv = parseKeyval(value, '');
+  const driver = kv.get('driver');
+  const property = kv.get('property');
+  const v = kv.get('value');
+  if (driver !== undefined && property !== undefined && v !== undefined) return { driver, property, value: v };
+  const eq = value.indexOf('=');
+  if (eq < 0) return undefined;
+  const key = value.slice(0, eq);
+  const dot = key.lastIndexOf('.');
+  if (dot <= 0 || dot === key.length - 1) return undefined;
+  return { driver: key.slice(0, dot), property: key.slice(dot + 1), value: value.slice(eq + 1) };
 }
 
 /** `64M`, `1G`, `512` (in `unit`s), `0x1000` → bytes. */

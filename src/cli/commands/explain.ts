@@ -15,13 +15,15 @@ import { parseMachineCatalog } from '../../analysis/explain/machines-list.ts';
 import type { DestinationKnowledge } from '../../analysis/explain/predict.ts';
 import { parseQemuCommandLine } from '../../analysis/explain/qemu-cmdline.ts';
 import { parseQemuVersion } from '../../analysis/explain/qemu-version.ts';
+import { parseDevicePropertiesHelp } from '../../manifest/device-properties.ts';
 import { openFileSource } from '../file-source.ts';
 import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
 import { loadManifest } from './check.ts';
 
 export const explainUsage = `usage: migscope explain <stream> [--dest-log FILE] [--dest-manifest FILE] [--dest-machine NAME]
-                        [--dest-machines FILE] [--dest-cmdline FILE] [--dest-version V] [--json]
+                        [--dest-machines FILE] [--dest-cmdline FILE] [--dest-version V]
+                        [--dest-sample STREAM] [--dest-device-help FILE] [--json]
 
 Explains why loading a migration stream failed (with the destination's log), or predicts
 whether it will (with what is known of the destination). Files may be gzip-compressed.
@@ -35,6 +37,9 @@ whether it will (with what is known of the destination). Files may be gzip-compr
   --dest-machines FILE  the destination binary's -machine help output or query-machines reply
   --dest-cmdline FILE   the destination's command line (a qemu-system-* line; comment lines ignored)
   --dest-version V      the destination QEMU release, e.g. 7.2 (default: from --dest-machines)
+  --dest-sample STREAM  a stream the destination build saved with the same configuration: its
+                        queue sizes, register lists and RAM block sizes are facts about it
+  --dest-device-help FILE  -device NAME,help output of the destination build (property defaults)
   --json                print the result as JSON
 
 exit status: 0 loads, 1 fails, 3 at risk (the inputs cannot settle it), 2 usage or input error
@@ -51,10 +56,12 @@ interface ExplainOptions {
   readonly machines?: string | undefined;
   readonly cmdline?: string | undefined;
   readonly version?: string | undefined;
+  readonly sample?: string | undefined;
+  readonly deviceHelp?: string | undefined;
   readonly json: boolean;
 }
 
-type ValueKey = 'log' | 'manifest' | 'machine' | 'machines' | 'cmdline' | 'version';
+type ValueKey = 'log' | 'manifest' | 'machine' | 'machines' | 'cmdline' | 'version' | 'sample' | 'deviceHelp';
 
 const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '--dest-log': 'log',
@@ -63,6 +70,8 @@ const VALUE_OPTIONS: Readonly<Record<string, ValueKey>> = {
   '--dest-machines': 'machines',
   '--dest-cmdline': 'cmdline',
   '--dest-version': 'version',
+  '--dest-sample': 'sample',
+  '--dest-device-help': 'deviceHelp',
 };
 
 const EXPLAIN_OPTIONS = {
@@ -122,6 +131,19 @@ export async function explainCommand(args: readonly string[], io: CommandIo): Pr
     const c = parseQemuCommandLine(text);
     if (!c.ok) return usageError(io, `${parsed.cmdline}: ${c.message}`);
     dest.cmdline = c.value;
+  }
+  if (parsed.deviceHelp !== undefined) {
+    const text = await readText(parsed.deviceHelp);
+    if (typeof text !== 'string') return usageError(io, text.error);
+    const help = parseDevicePropertiesHelp(text);
+    if (help.devices.size === 0) return usageError(io, `${parsed.deviceHelp}: no '-device NAME,help' output found (expected 'NAME options:' and property lines)`);
+    dest.deviceProperties = help;
+  }
+  if (parsed.sample !== undefined) {
+    const sample = await decodeFile(parsed.sample);
+    if ('error' in sample) return usageError(io, sample.error);
+    if (sample.result.error !== undefined) return usageError(io, `--dest-sample ${parsed.sample}: the stream does not decode (${sample.result.error.code} at 0x${sample.result.error.offset.toString(16)}: ${sample.result.error.message})`);
+    dest.sample = sample.result;
   }
   let log: string | undefined;
   if (parsed.log !== undefined) {
