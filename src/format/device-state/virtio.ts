@@ -51,7 +51,7 @@ export function emitVirtio(sink: NodeSink, transport: VirtioTransport): void {
       (t) => {
         msixVectors = emitPciTransport(t);
       },
-      { value: 'virtio-pci', note: 'virtio_pci_save_config()' },
+      { value: 'virtio-pci', note: 'virtio-pci: virtio_pci_save_config()' },
     );
   } else {
     sink.group(
@@ -61,7 +61,7 @@ export function emitVirtio(sink: NodeSink, transport: VirtioTransport): void {
         t.be32('guest_features_sel');
         t.be32('guest_page_shift');
       },
-      { value: 'virtio-mmio', note: 'virtio_mmio_save_config()' },
+      { value: 'virtio-mmio', note: 'virtio-mmio: virtio_mmio_save_config()' },
     );
   }
   sink.u8('status', 'VIRTIO_CONFIG_S_*: 1 acknowledge, 2 driver, 4 driver ok, 8 features ok, 0x40 needs reset, 0x80 failed');
