@@ -27,9 +27,6 @@ import { emitIrqState, emitMsixTable, emitPciConfig, PCI_CONFIG_SPACE_SIZE, PCIE
 import { LayoutMismatch, type NodeSink } from './state-reader.ts';
 import { emitSubsections, planSubsections, startsKnownSubsection, VIRTIO_QUEUE_MAX, VIRTIO_SUBSECTIONS, type PlannedSubsection, type VirtioTransport } from './virtio-subsections.ts';
 
-/** VIRTIO_NO_VECTOR (include/hw/virtio/virtio.h): a queue or config without an MSI-X vector. */
-export const VIRTIO_NO_VECTOR = 0xffff;
-
 /**
  * The transport from the section's idstr, which QEMU builds from the device's bus path:
  * `virtio-mmio@<base>/<vmsd>` (virtio_mmio_bus_get_dev_path) or a PCI address
