@@ -31,6 +31,14 @@ describe('a system register only the stream has points at its id in cpreg_vmstat
     ]);
   });
 
+  it('every register the destination lists is quoted, the first is the place', async () => {
+    const s = await stream();
+    const text = log('0x200e0000').replace('\n', `\nqemu-system-aarch64: handle_cpreg_only_in_incoming_stream: system register 0x1013c080 in the incoming stream but unknown on the destination: fail migration\n`);
+    const f = explainLoad({ stream: s, log: text }).failure!;
+    expect(f.values.filter((v) => v.name.startsWith('cpreg_vmstate_indexes')).map((v) => v.value)).toEqual(['0x40200000200e0000 (p14_0_c0_c0_0 (AArch32, non-secure))', '0x603000000013c080 (S3_0_C1_C0_0 SCTLR_EL1)']);
+    expect(f.offset).toBe(f.values[0]?.offset);
+  });
+
   it('KVM names the fields instead', async () => {
     const s = await stream();
     const f = explainLoad({ stream: s, log: log('op0:3 op1:0 crn:1 crm:0 op2:0') }).failure!;

@@ -15,14 +15,16 @@ const KVM = /system register op0:(\d+) op1:(\d+) crn:(\d+) crm:(\d+) op2:(\d+) i
 export function locateCpregFailure(section: DecodedNode, lines: readonly string[]): { readonly node: DecodedNode; readonly values: readonly FailureValue[] } | undefined {
   const list = armCpregs(section);
   if (list === undefined) return undefined;
-  for (const line of lines) {
-    const reg = registerNamed(list, line);
-    if (reg === undefined) continue;
-    const values: FailureValue[] = [{ name: `cpreg_vmstate_indexes[${reg.index}]`, offset: reg.id.offset, length: reg.id.length, value: `0x${reg.id.value.toString(16)} (${reg.name})` }];
+  // 11.1 prints one line per such register before failing: quote each, point at the first.
+  const regs = lines.map((line) => registerNamed(list, line)).filter((r): r is ArmCpreg => r !== undefined);
+  const first = regs[0];
+  if (first === undefined) return undefined;
+  const values: FailureValue[] = [];
+  for (const reg of regs) {
+    values.push({ name: `cpreg_vmstate_indexes[${reg.index}]`, offset: reg.id.offset, length: reg.id.length, value: `0x${reg.id.value.toString(16)} (${reg.name})` });
     if (reg.value !== undefined) values.push({ name: `cpreg_vmstate_values[${reg.index}]`, offset: reg.value.offset, length: reg.value.length, value: `0x${reg.value.value.toString(16)}` });
-    return { node: reg.id.node, values };
   }
-  return undefined;
+  return { node: first.id.node, values };
 }
 
 function registerNamed(list: ArmCpregList, line: string): ArmCpreg | undefined {
