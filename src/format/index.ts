@@ -5,6 +5,6 @@ export type * from './model.ts';
 export { openStream, type OpenedStream } from './container.ts';
 export { virtioFacts, type VirtioFacts, type VirtioQueueFacts, type VirtioPciFacts, type VirtioSubsectionFacts } from './device-state/virtio-facts.ts';
 export { VIRTIO_QUEUE_MAX } from './device-state/virtio-subsections.ts';
-export { armCpregs, armCpregName, armCpregEncoding, decodeArmCpregId, type ArmCpreg, type ArmCpregId, type ArmCpregList } from './device-state/arm-cpregs.ts';
+export { armCpregs, armCpregByKey, armCpregKeyToId, armCpregName, armCpregEncoding, decodeArmCpregId, type ArmCpreg, type ArmCpregId, type ArmCpregList } from './device-state/arm-cpregs.ts';
 export type { Located } from './device-state/located.ts';
 export { pciConfigFacts, pciConfigRegisterAt, type PciConfigFacts, type PciCapabilityFacts } from './device-state/pci-facts.ts';

@@ -32,6 +32,7 @@ import {
   utf8Length,
   type LocatedSection,
 } from './stream-locate.ts';
+import { locateCpregFailure } from './cpreg-failure.ts';
 import { locateVirtioFailure } from './virtio-failure.ts';
 
 export interface Diagnosis {
@@ -455,9 +456,12 @@ function deviceOrTruncation(stream: DecodeResult, facts: FailureFacts, cause: Ex
   let values: FailureValue[] = [];
   // virtio_load's messages name the queue or value it refused: point at that value's bytes.
   const virtio = facts.family === 'virtio-check' && section?.node !== undefined ? locateVirtioFailure(section.node, facts.message) : undefined;
-  if (virtio !== undefined) {
-    node = virtio.node;
-    values = [...virtio.values];
+  // Arm's cpu_post_load names the register only the stream has: point at its id.
+  const cpreg = virtio === undefined && section?.node !== undefined ? locateCpregFailure(section.node, facts.lines) : undefined;
+  const place = virtio ?? cpreg;
+  if (place !== undefined) {
+    node = place.node;
+    values = [...place.values];
   } else {
     const v = node !== undefined ? nodeValue(node) : undefined;
     if (v !== undefined) values.push(v);

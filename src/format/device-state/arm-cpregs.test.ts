@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { armCpregName, armCpregs, decodeArmCpregId } from '../index.ts';
+import { armCpregByKey, armCpregKeyToId, armCpregName, armCpregs, decodeArmCpregId } from '../index.ts';
 import { decodeFixture } from './test-support/decoded.ts';
 
 describe('Arm system register ids (cpreg_to_kvm_id)', () => {
@@ -47,4 +47,25 @@ describe('the register list of the real aarch64 cpu sections', () => {
       expect(sctlr?.value?.value).toBeDefined();
     });
   }
+});
+
+describe('the keys a TCG destination prints (kvm_to_cpreg_id) lead back to the ids', () => {
+  it('AArch64: the key carries CP_REG_AA64_MASK instead of the KVM arch and size bits', () => {
+    expect(armCpregKeyToId(0x1013c080)).toBe(0x603000000013c080n);
+  });
+
+  it('AArch32: 32- and 64-bit views; the non-secure bit the destination adds still matches', async () => {
+    expect(armCpregKeyToId(0x200f0001)).toBe(0x40200000200f0001n);
+    expect(armCpregKeyToId(0x200e8080)).toBe(0x40300000200e0080n);
+    const { result } = await decodeFixture('aarch64/11.1/virt-11.1-minimal');
+    const list = armCpregs(result.sections.find((s) => s.idstr === 'cpu')!.node)!;
+    // 0x40200000200e0000 has no secure twin: found from the key with the NS bit.
+    expect(armCpregByKey(list, 0x200e0000)?.name).toBe('p14_0_c0_c0_0 (AArch32, non-secure)');
+    // 0x40200000000f6800 (secure bank) and 0x40200000200f6800 (non-secure) are both in the
+    // stream, and the message prints both as 0x200f6800: it cannot say which one.
+    expect(list.regs.filter((r) => (r.id.value & ~(1n << 29n)) === 0x40200000000f6800n)).toHaveLength(2);
+    expect(armCpregByKey(list, 0x200f6800)).toBeUndefined();
+    expect(armCpregByKey(list, 0x1013c080)?.name).toBe('S3_0_C1_C0_0 SCTLR_EL1');
+    expect(armCpregByKey(list, 0x1013ffff)).toBeUndefined();
+  });
 });

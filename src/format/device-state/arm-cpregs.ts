@@ -30,6 +30,9 @@ const CP_REG_SIZE_U32 = 0x0020_0000_0000_0000n;
 const CP_REG_SIZE_U64 = 0x0030_0000_0000_0000n;
 const CP_REG_ARM64_SYSREG_CP = 0x13;
 const CP_REG_NS_MASK = 1n << 29n;
+/** Bits of the hashtable key only (cpregs.h CP_REG_AA64_MASK, CP_REG_AA32_64BIT_MASK). */
+const CP_REG_AA64_MASK = 1n << 28n;
+const CP_REG_AA32_64BIT_MASK = 1n << 15n;
 
 /** Decodes an id from `cpreg_vmstate_indexes`; undefined for ids that are neither form. */
 export function decodeArmCpregId(id: bigint): ArmCpregId | undefined {
@@ -50,6 +53,17 @@ export function decodeArmCpregId(id: bigint): ArmCpregId | undefined {
     return { kind: 'aarch32', cp: rest >>> 16, is64: size === CP_REG_SIZE_U64, ns, opc1: (rest >> 3) & 15, crn: (rest >> 11) & 15, crm: (rest >> 7) & 15, opc2: rest & 7 };
   }
   return undefined;
+}
+
+/**
+ * cpreg_to_kvm_id(): QEMU's 32-bit hashtable key (what TCG prints in `system register 0x%x`,
+ * via kvm_to_cpreg_id) back to the 64-bit id the stream carries.
+ */
+export function armCpregKeyToId(key: number): bigint {
+  const k = BigInt(key >>> 0);
+  if ((k & CP_REG_AA64_MASK) !== 0n) return (k & ~CP_REG_AA64_MASK) | CP_REG_SIZE_U64 | CP_REG_ARM64;
+  const id = k & ~CP_REG_AA32_64BIT_MASK;
+  return id | ((k & CP_REG_AA32_64BIT_MASK) !== 0n ? CP_REG_SIZE_U64 : CP_REG_SIZE_U32) | CP_REG_ARM;
 }
 
 /** `S3_0_C1_C0_0` (the assembler's generic name), or `p15_0_c13_c0_0` / `p15_0_c2` (MRRC). */
@@ -146,6 +160,19 @@ export interface ArmCpregList {
 
 const INDEX = /^cpreg_vmstate_indexes\[(\d+)\]$/;
 const VALUE = /^cpreg_vmstate_values\[(\d+)\]$/;
+
+/**
+ * The entry of `list` a TCG destination's message names by key (`system register 0x%x`,
+ * handle_cpreg_only_in_incoming_stream in 11.1). kvm_to_cpreg_id() sets the non-secure bit on
+ * every AArch32 key, so an AArch32 id matches with or without it; when the stream holds both
+ * banks of that register the message cannot tell which, and the answer is undefined.
+ */
+export function armCpregByKey(list: ArmCpregList, key: number): ArmCpreg | undefined {
+  const id = armCpregKeyToId(key);
+  const aarch32 = (id & CP_REG_ARCH_MASK) === CP_REG_ARM;
+  const found = list.regs.filter((r) => r.id.value === id || (aarch32 && (r.id.value | CP_REG_NS_MASK) === id));
+  return found.length === 1 ? found[0] : undefined;
+}
 
 /** The register list of an Arm `cpu` section node; undefined when it has none. */
 export function armCpregs(section: DecodedNode): ArmCpregList | undefined {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesSource, decodeStream, virtioFacts, VIRTIO_QUEUE_MAX } from '../index.ts';
 import type { DecodedNode } from '../model.ts';
@@ -253,5 +254,33 @@ describe('subsections the fixtures do not carry, from their layouts in the sourc
     expect(f.guestFeatures128?.value).toBe(5n);
     expect(f.features.value).toBe((5n << 64n) | (f.guestFeatures64?.value ?? 0n));
     expect(f.features.offset).toBe(f.guestFeatures64?.offset);
+  });
+});
+
+describe('damaged virtio bytes give a tree or a reason, nothing else', () => {
+  it('byte flips and cuts anywhere in real fields', async () => {
+    const { bytes, result } = await decodeFixture('7.2/pc-q35-7.2-virtio');
+    const fields = fieldsOfType(result, 'virtio').map(({ idstr, node }) => ({ idstr, own: bytes.slice(node.start, node.end) }));
+    fc.assert(
+      fc.property(
+        fc.nat({ max: fields.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 4 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        (which, flips, cut) => {
+          const { idstr, own } = fields[which]!;
+          let b = own.slice();
+          for (const [at, v] of flips) b[at % b.length] = v;
+          if (cut !== undefined) b = b.subarray(0, cut % b.length);
+          const d = decodeDeviceState({ type: 'virtio', idstr, bytes: b, base: 10, path: ['s', 'virtio'] });
+          if (!d.ok) {
+            expect(d.offset).toBeGreaterThanOrEqual(10);
+            expect(d.offset).toBeLessThanOrEqual(10 + b.length);
+            return;
+          }
+          expectTiled({ kind: 'field', name: 'virtio', path: ['s', 'virtio'], start: 10, end: 10 + b.length, type: 'virtio', children: d.children });
+        },
+      ),
+      { numRuns: 300, seed: 12 },
+    );
   });
 });

@@ -27,9 +27,6 @@ import { emitIrqState, emitMsixTable, emitPciConfig, PCI_CONFIG_SPACE_SIZE, PCIE
 import { LayoutMismatch, type NodeSink } from './state-reader.ts';
 import { emitSubsections, planSubsections, startsKnownSubsection, VIRTIO_QUEUE_MAX, VIRTIO_SUBSECTIONS, type PlannedSubsection, type VirtioTransport } from './virtio-subsections.ts';
 
-/** VIRTIO_NO_VECTOR (include/hw/virtio/virtio.h): a queue or config without an MSI-X vector. */
-export const VIRTIO_NO_VECTOR = 0xffff;
-
 /**
  * The transport from the section's idstr, which QEMU builds from the device's bus path:
  * `virtio-mmio@<base>/<vmsd>` (virtio_mmio_bus_get_dev_path) or a PCI address
@@ -51,7 +48,7 @@ export function emitVirtio(sink: NodeSink, transport: VirtioTransport): void {
       (t) => {
         msixVectors = emitPciTransport(t);
       },
-      { value: 'virtio-pci', note: 'virtio_pci_save_config()' },
+      { value: 'virtio-pci', note: 'virtio-pci: virtio_pci_save_config()' },
     );
   } else {
     sink.group(
@@ -61,7 +58,7 @@ export function emitVirtio(sink: NodeSink, transport: VirtioTransport): void {
         t.be32('guest_features_sel');
         t.be32('guest_page_shift');
       },
-      { value: 'virtio-mmio', note: 'virtio_mmio_save_config()' },
+      { value: 'virtio-mmio', note: 'virtio-mmio: virtio_mmio_save_config()' },
     );
   }
   sink.u8('status', 'VIRTIO_CONFIG_S_*: 1 acknowledge, 2 driver, 4 driver ok, 8 features ok, 0x40 needs reset, 0x80 failed');

@@ -1,7 +1,8 @@
 /**
  * vmdesc type string → how its bytes are read (migration/vmstate-types.c; all core infos are
  * big-endian). Types we do not know, and device-defined infos (`virtio`, `pci config`, ...),
- * are opaque `size` bytes: the vmdesc `size` is what the source really wrote.
+ * are opaque `size` bytes: the vmdesc `size` is what the source really wrote. Those whose
+ * layout QEMU's source fixes then get children from src/format/device-state.
  */
 
 export type FieldReader =
