@@ -32,6 +32,11 @@ export interface VmstateManifest {
   readonly sectionKeys: readonly string[];
   /** Device sections by QOM type name, in file order. */
   readonly devices: ReadonlyMap<string, VmstateDevice>;
+  /**
+   * Whether the dump prints array counts (`num`, QEMU 10.x and later): without them a field's
+   * `size` is one element's and its count is unknown.
+   */
+  readonly arrayCounts: boolean;
 }
 
 /** One top-level entry: a QOM type and the vmsd its class registers. */
@@ -107,7 +112,11 @@ function readManifest(r: ShapeReader, root: JsonValue): VmstateManifest {
       devices.set(key, readDevice(r, key, value, path));
     }
   }
-  return { file: r.file, machine, sectionKeys: [...top.entries.keys()], devices };
+  return { file: r.file, machine, sectionKeys: [...top.entries.keys()], devices, arrayCounts: [...devices.values()].some((d) => d.description !== undefined && hasCount(d.description)) };
+}
+
+function hasCount(d: VmstateDescription): boolean {
+  return (d.fields ?? []).some((f) => f.num !== undefined || (f.description !== undefined && hasCount(f.description))) || (d.subsections ?? []).some(hasCount);
 }
 
 function readDevice(r: ShapeReader, qomType: string, value: JsonValue, path: string): VmstateDevice {

@@ -27,6 +27,13 @@ export function locateCpregFailure(section: DecodedNode, lines: readonly string[
   return { node: first.id.node, values };
 }
 
+/** The registers an 11.1 destination's lines name, in the order it printed them. */
+export function registersNamed(section: DecodedNode, lines: readonly string[]): ArmCpreg[] {
+  const list = armCpregs(section);
+  if (list === undefined) return [];
+  return lines.map((line) => registerNamed(list, line)).filter((r): r is ArmCpreg => r !== undefined);
+}
+
 function registerNamed(list: ArmCpregList, line: string): ArmCpreg | undefined {
   const tcg = TCG.exec(line);
   if (tcg !== null) return armCpregByKey(list, parseInt(tcg[1] as string, 16));

@@ -16,7 +16,7 @@ import { causeOfFamily, type DestLog, type FailureFacts } from './dest-log.ts';
 import { splitIdstr } from './idstr.ts';
 import { resolveMachine } from './machines-list.ts';
 import type { ExplainCause, ExplainFailure, ExplainNote, FailureSection, FailureValue } from './model.ts';
-import { predictLoad, resolveDestination, type DestinationKnowledge, type Prediction } from './predict.ts';
+import { predictLoad, resolveDestination, runtimeDestination, type DestinationKnowledge, type Prediction } from './predict.ts';
 import type { QemuVersion } from './qemu-version.ts';
 import { describeDest, describeSection, machineMismatchStory, makeFailure, streamDamageNote } from './stories.ts';
 import {
@@ -32,7 +32,8 @@ import {
   utf8Length,
   type LocatedSection,
 } from './stream-locate.ts';
-import { locateCpregFailure } from './cpreg-failure.ts';
+import { locateCpregFailure, registersNamed } from './cpreg-failure.ts';
+import { runtimeFailureFromLog } from '../runtime-checks/from-log.ts';
 import { locateVirtioFailure } from './virtio-failure.ts';
 
 export interface Diagnosis {
@@ -216,7 +217,7 @@ function locate(stream: DecodeResult, facts: FailureFacts, version: QemuVersion 
       });
     }
     default:
-      return deviceOrTruncation(stream, facts, cause, section);
+      return deviceOrTruncation(stream, facts, cause, section, dest);
   }
 }
 
@@ -417,7 +418,7 @@ function ramblockFailure(stream: DecodeResult, facts: FailureFacts, cause: Expla
   });
 }
 
-function deviceOrTruncation(stream: DecodeResult, facts: FailureFacts, cause: ExplainCause, section: LocatedSection | undefined): ExplainFailure {
+function deviceOrTruncation(stream: DecodeResult, facts: FailureFacts, cause: ExplainCause, section: LocatedSection | undefined, dest: DestinationKnowledge | undefined): ExplainFailure {
   const message = facts.lines.join('\n');
   const size = stream.source.size;
   const fieldName = facts.vmsd !== undefined && facts.field !== undefined ? `${facts.vmsd}:${facts.field}` : facts.field;
@@ -443,7 +444,6 @@ function deviceOrTruncation(stream: DecodeResult, facts: FailureFacts, cause: Ex
       fix: cause === 'TRUNCATED' ? 'Copy or save the stream again completely: it was cut before its end (a killed source, a full disk, head -c).' : 'Save the VM again.',
     });
   }
-  // A device's own check refused the values.
   let node: DecodedNode | undefined;
   // 10.2+ names only the field (`Failed to load element of type virtio for virtio`): look it
   // up among the section's own fields.
@@ -465,6 +465,20 @@ function deviceOrTruncation(stream: DecodeResult, facts: FailureFacts, cause: Ex
   } else {
     const v = node !== undefined ? nodeValue(node) : undefined;
     if (v !== undefined) values.push(v);
+  }
+  // A runtime check family tells why, from the log's own numbers; the log's values stay.
+  if (section?.record !== undefined && section.node !== undefined) {
+    const d = dest ?? {};
+    const runtime = runtimeFailureFromLog(
+      { stream, record: section.record, located: section, placed: undefined },
+      runtimeDestination(d, resolveDestination(d), stream),
+      facts.lines,
+      registersNamed(section.node, facts.lines),
+    );
+    if (runtime !== undefined) {
+      if (place === undefined) return runtime;
+      return { ...runtime, field: nodePath(section.node, place.node), offset: place.node.start, length: place.node.end !== undefined ? place.node.end - place.node.start : undefined, values: [...place.values] };
+    }
   }
   return makeFailure({
     cause,

@@ -10,6 +10,11 @@
 
 /** `0000:00:01.0`, `0000:00:04.0:01.0` (domain:bus:slot.fn, then slot.fn per bridge level). */
 const PCI_PATH = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7](?::[0-9a-f]{2}\.[0-7])*$/;
+/**
+ * A USB device's path: its host controller's path, then the port (`1`, or `1.2` behind a hub),
+ * as usb_get_dev_path() builds it (`0000:00:04.0/1/usb-ptr` for a usb-tablet on qemu-xhci).
+ */
+const USB_PORT = /^\d{1,3}(?:\.\d{1,3}){0,5}$/;
 /** Sysbus devices with an MMIO address: `virtio-mmio@000000000a003e00`. */
 const MMIO_PATH = /^[\w.-]+@[0-9a-f]+$/;
 
@@ -24,14 +29,27 @@ export function isDevicePath(text: string): boolean {
   return PCI_PATH.test(text) || MMIO_PATH.test(text);
 }
 
-/** Splits at the first slash after a recognisable device path; bare names stay whole. */
+/** Splits at the first slash after a recognisable device path (and USB port); bare names stay whole. */
 export function splitIdstr(idstr: string): SplitName {
   const slash = idstr.indexOf('/');
   if (slash > 0) {
     const path = idstr.slice(0, slash);
-    if (isDevicePath(path)) return { path, name: idstr.slice(slash + 1) };
+    if (isDevicePath(path)) {
+      const next = idstr.indexOf('/', slash + 1);
+      if (PCI_PATH.test(path) && next > slash + 1 && USB_PORT.test(idstr.slice(slash + 1, next))) return { path: idstr.slice(0, next), name: idstr.slice(next + 1) };
+      return { path, name: idstr.slice(slash + 1) };
+    }
   }
   return { path: undefined, name: idstr };
+}
+
+/** `0000:00:04.0/1` → the controller's path and the port; undefined for other paths. */
+export function usbPort(path: string): { readonly controller: string; readonly port: string } | undefined {
+  const slash = path.indexOf('/');
+  if (slash < 0) return undefined;
+  const controller = path.slice(0, slash);
+  const port = path.slice(slash + 1);
+  return PCI_PATH.test(controller) && USB_PORT.test(port) ? { controller, port } : undefined;
 }
 
 /** PCI slot number of a root-bus PCI path (`0000:00:05.0` → 5), undefined otherwise. */
@@ -76,4 +94,6 @@ export const SECTIONS_WITHOUT_DEVICE_CLASS: ReadonlySet<string> = new Set([
   'port92',
   'pcspk',
   'vmmouse',
+  // audio/audio.c vmstate_register(NULL, 0, &vmstate_audio, s) in 5.2 - 11.1
+  'audio',
 ]);

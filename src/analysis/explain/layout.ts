@@ -88,11 +88,26 @@ interface DestEntry {
  * Compares a section body (the vmdesc device entry) with the destination's description at the
  * section's version. Findings follow load order: fields, then subsections.
  */
-export function compareLayout(stream: VmdescVmsd, dest: VmstateDescription, version: number): LayoutFinding[] {
+export interface LayoutOptions {
+  /**
+   * False when the destination's manifest does not print array counts (QEMU up to 9.x): a
+   * field's `size` is then one element's, and a stream field of a multiple of it in the same
+   * place can be the same array (e1000e `core.eitr_intr_pending`, 5 bools, against 10.0's
+   * `unused` of 5 bytes; the real 10.0 -> 5.2 loads succeed).
+   */
+  readonly arrayCounts?: boolean;
+}
+
+export function compareLayout(stream: VmdescVmsd, dest: VmstateDescription, version: number, options: LayoutOptions = {}): LayoutFinding[] {
   const out: LayoutFinding[] = [];
+  countsKnown = options.arrayCounts !== false;
   compareVmsd(stream, dest, version, [dest.name], [], out);
+  countsKnown = true;
   return out;
 }
+
+/** Set for the duration of one compareLayout() call (the comparison is synchronous). */
+let countsKnown = true;
 
 /** Counts the findings that would stop a load: a cheap score to pick among same-named vmsds. */
 export function layoutScore(findings: readonly LayoutFinding[]): number {
@@ -224,7 +239,13 @@ function sizesAgree(group: StreamGroup, entry: DestEntry): boolean {
   if (first.struct !== undefined || first.type === 'struct') return d.description !== undefined;
   if (d.description !== undefined) return false;
   if (d.size === 0) return true;
-  return first.size === d.size || groupBytes(group) === d.size;
+  if (first.size === d.size || groupBytes(group) === d.size) return true;
+  return !countsKnown && d.num === undefined && groupBytes(group) % d.size === 0;
+}
+
+function sameSize(group: StreamGroup, entry: DestEntry): boolean {
+  const first = group.entries[0];
+  return first === undefined || entry.field.size === 0 || first.size === entry.field.size || groupBytes(group) === entry.field.size || first.struct !== undefined;
 }
 
 function compareFields(
@@ -301,7 +322,10 @@ function compareFields(
           streamPath: [...streamPath, group.name],
           field: entry.field.field,
           version,
-          text: `'${group.name}' of the stream is read as '${entry.field.field}' (same size, same place)`,
+          text:
+            sameSize(group, entry)
+              ? `'${group.name}' of the stream is read as '${entry.field.field}' (same size, same place)`
+              : `'${group.name}' of the stream (${groupBytes(group)} bytes) is read as '${entry.field.field}' (${entry.field.size}-byte elements; the destination's manifest does not give the array's count, so ${groupBytes(group) / entry.field.size} elements are assumed)`,
         });
         if (group.entries[0]?.struct !== undefined && entry.field.description !== undefined) {
           compareVmsd(group.entries[0].struct, entry.field.description, entry.field.description.versionId, [...vmsdPath, entry.field.description.name], [...streamPath, group.name], out);

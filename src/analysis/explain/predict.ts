@@ -14,10 +14,11 @@
 import type { DecodeResult, SectionRecord, VmdescDevice } from '../../format/model.ts';
 import type { DevicePropertiesHelp } from '../../manifest/device-properties.ts';
 import { runSectionChecks, type PropertySources, type RuntimeDestination } from '../runtime-checks/index.ts';
+import { archOfMachine, knownBuild } from '../build-profiles/index.ts';
 import type { VmstateDevice, VmstateManifest } from '../../manifest/vmstate-manifest.ts';
 import { devicesByVmsdName } from '../../manifest/vmstate-manifest.ts';
 import { machineFamily, placeDevices, type PlacedDevice, type Placement } from './device-placement.ts';
-import { rootPciSlot, SECTIONS_WITHOUT_DEVICE_CLASS, splitIdstr } from './idstr.ts';
+import { rootPciSlot, SECTIONS_WITHOUT_DEVICE_CLASS, splitIdstr, usbPort } from './idstr.ts';
 import { compareLayout, layoutScore, type LayoutFinding } from './layout.ts';
 import { catalogVersion, closestMachine, resolveMachine, type MachineCatalog } from './machines-list.ts';
 import * as msg from './messages.ts';
@@ -120,7 +121,7 @@ export function predictLoad(stream: DecodeResult, dest: DestinationKnowledge): P
   if (resolved.machineSource === 'manifest') assumptions.push(`destination machine type taken from the manifest (vmschkmachine '${resolved.machine ?? ''}'); give --dest-machine if the destination runs another`);
   if (resolved.machineSource === 'default') assumptions.push(`the destination command line has no -machine: its QEMU's default machine '${resolved.machine ?? ''}' is used`);
   const placement = dest.cmdline !== undefined ? placeDevices(resolved.machineType ?? resolved.machine ?? stream.configuration?.machineType, dest.cmdline, dest.manifest) : undefined;
-  const runtime = runtimeDestination(dest, resolved, stream);
+  const runtime = runtimeDestination(dest, resolved, stream, assumptions);
   const ctx: Ctx = { stream, dest, resolved, version, placement, notes, assumptions, unverifiedPaths: new Set(), uncertainPaths: new Map(), runtime };
   const done = (failure: ExplainFailure | undefined): Prediction => finish(ctx, failure);
 
@@ -193,12 +194,21 @@ export function predictLoad(stream: DecodeResult, dest: DestinationKnowledge): P
 }
 
 /** What the runtime checks know of the destination, from the same inputs. */
-export function runtimeDestination(dest: DestinationKnowledge, resolved: ResolvedDestination, stream: DecodeResult): RuntimeDestination {
+export function runtimeDestination(dest: DestinationKnowledge, resolved: ResolvedDestination, stream: DecodeResult, assumptions?: string[]): RuntimeDestination {
   // A destination that loads the stream at all runs the stream's machine type.
   const machineType = resolved.machineType ?? resolved.machine ?? stream.configuration?.machineType;
   const compat = machineType !== undefined ? dest.machines?.compatProps?.get(machineType) : undefined;
+  let defaults = dest.deviceProperties;
+  const arch = archOfMachine(machineType);
+  if (defaults === undefined && resolved.version !== undefined && arch !== undefined) {
+    const build = knownBuild(resolved.version, arch);
+    if (build !== undefined) {
+      defaults = build.deviceProperties;
+      assumptions?.push(`device property defaults of Debian's QEMU ${build.qemu} (${build.package}, ${arch}), the ${build.release} build migscope has -device help of; give --dest-device-help for another build`);
+    }
+  }
   const properties: PropertySources = {
-    defaults: dest.deviceProperties,
+    defaults,
     compat,
     compatUnknownWhy:
       dest.machines?.compatProps === undefined
@@ -596,7 +606,11 @@ function sectionFailure(ctx: Ctx, record: SectionRecord): ExplainFailure | undef
   const manifest = dest.manifest;
   let placed: PlacedDevice | undefined;
 
-  if (path !== undefined) {
+  const usb = path !== undefined ? usbPort(path) : undefined;
+  if (usb !== undefined) {
+    const f = usbDeviceCheck(ctx, located, usb.controller, vmsd);
+    if (f !== undefined) return f;
+  } else if (path !== undefined) {
     const slot = rootPciSlot(path);
     const machinePath = isMachinePath(placement?.family ?? machineFamily(stream.configuration?.machineType), path);
     if (placement === undefined) {
@@ -619,7 +633,7 @@ function sectionFailure(ctx: Ctx, record: SectionRecord): ExplainFailure | undef
     return unknownSectionFailure(ctx, located, undefined, placement, true);
   }
   const entry = vmdescEntry(stream, record);
-  const chosen = chooseCandidate(candidates, entry, record.versionId);
+  const chosen = chooseCandidate(candidates, entry, record.versionId, manifest.arrayCounts);
   const desc = chosen.device.description;
   if (desc === undefined) return runtimeFailure(ctx, record, located, placed);
   const damage = streamDamageNote(stream, located.start);
@@ -663,7 +677,7 @@ function sectionFailure(ctx: Ctx, record: SectionRecord): ExplainFailure | undef
   const runtime = runtimeFailure(ctx, record, located, placed);
   if (runtime !== undefined) return runtime;
   if (entry === undefined) return undefined;
-  const findings = compareLayout(entry, desc, record.versionId);
+  const findings = compareLayout(entry, desc, record.versionId, { arrayCounts: manifest.arrayCounts });
   for (const f of findings) {
     if (f.severity === 'fails') return layoutFailure(ctx, located, chosen.device, f);
     if (f.severity === 'at-risk') {
@@ -679,6 +693,34 @@ function sectionFailure(ctx: Ctx, record: SectionRecord): ExplainFailure | undef
     }
   }
   return undefined;
+}
+
+/**
+ * A USB device (`0000:00:04.0/1/usb-ptr`): its host controller must be where the stream says,
+ * and the destination must have a USB device that saves this vmsd. Which port each USB device
+ * gets is not modelled (ports are handed out in creation order), so a matching device anywhere
+ * on the destination's command line counts.
+ */
+function usbDeviceCheck(ctx: Ctx, located: LocatedSection, controller: string, vmsd: string): ExplainFailure | undefined {
+  const { placement, dest } = ctx;
+  if (placement === undefined || dest.cmdline === undefined) {
+    ctx.unverifiedPaths.add(controller);
+    return undefined;
+  }
+  const slot = rootPciSlot(controller);
+  const onMachine = slot !== undefined && placement.machineSlots.has(slot);
+  if (!onMachine && placement.byPath.get(controller) === undefined && !placementIsGuess(ctx, placement, controller)) return unknownSectionFailure(ctx, located, undefined, placement);
+  const manifest = dest.manifest;
+  const saves = (driver: string): boolean => {
+    const name = manifest?.devices.get(driver)?.description?.name;
+    return name !== undefined ? name === vmsd : guessedVmsdMatch(driver, vmsd);
+  };
+  if (dest.cmdline.devices.some((d) => saves(d.driver))) return undefined;
+  if (manifest === undefined) {
+    ctx.unverifiedPaths.add(controller);
+    return undefined;
+  }
+  return unknownSectionFailure(ctx, located, undefined, placement);
 }
 
 /** The device's own load checks on this section's values: the first failure, risks as notes. */
@@ -711,7 +753,7 @@ function candidatesFor(manifest: VmstateManifest, vmsd: string, placed: PlacedDe
 }
 
 /** Several QOM types share a vmsd name with different layouts (`serial`): take the one that fits. */
-function chooseCandidate(candidates: readonly Candidate[], entry: VmdescDevice | undefined, version: number): Candidate {
+function chooseCandidate(candidates: readonly Candidate[], entry: VmdescDevice | undefined, version: number, arrayCounts: boolean): Candidate {
   const first = candidates[0] as Candidate;
   if (entry === undefined || candidates.length === 1) return first;
   let best = first;
@@ -719,7 +761,7 @@ function chooseCandidate(candidates: readonly Candidate[], entry: VmdescDevice |
   for (const c of candidates) {
     const desc = c.device.description;
     if (desc === undefined) continue;
-    const score = layoutScore(compareLayout(entry, desc, version));
+    const score = layoutScore(compareLayout(entry, desc, version, { arrayCounts }));
     if (score < bestScore) {
       best = c;
       bestScore = score;

@@ -185,3 +185,63 @@ function unboundedFailure(section: RuntimeSection, dest: RuntimeDestination, str
     values: only.slice(0, 8).map((r) => ({ name: `cpreg ${r.name}`, offset: r.id.offset, length: r.id.length, value: `0x${r.id.value.toString(16)}` })),
   });
 }
+
+const POSITIVE_LE = /Invalid value (-?\d+) expecting positive value <= (\d+)/;
+const ONLY_IN_STREAM = /handle_cpreg_only_in_incoming_stream: system register (0x[0-9a-f]+|op0:\d+ op1:\d+ crn:\d+ crm:\d+ op2:\d+) in the incoming stream/;
+
+/**
+ * The story of a register-list failure a destination log reports, without the destination's own
+ * list: the log's numbers (`Invalid value 274 expecting positive value <= 258`), the registers
+ * 11.1 names, or, for a `cpu` section that failed without a message of its own up to 10.x, the
+ * silent merge walk.
+ */
+export function cpregFailureFromLog(section: RuntimeSection, dest: RuntimeDestination, lines: readonly string[], named: readonly ArmCpreg[]): ExplainFailure | undefined {
+  const node = section.located.node;
+  if (node === undefined || section.record.idstr !== 'cpu') return undefined;
+  const stream = armCpregs(node);
+  if (stream === undefined) return undefined;
+  const qemu = releaseText(dest.version);
+  const base = { cause: 'DEVICE_CHECK_FAILED' as const, section: toFailureSection(section.located), message: lines };
+  const bound = lines.map((l) => POSITIVE_LE.exec(l)).find((m) => m !== null);
+  if (bound !== undefined && bound !== null) {
+    const len = stream.arrayLen;
+    return makeFailure({
+      ...base,
+      field: 'cpreg_vmstate_array_len',
+      offset: len?.offset,
+      length: len?.length,
+      explanation:
+        `The source's CPU has ${bound[1] ?? '?'} system registers (cpreg_vmstate_array_len${len !== undefined ? ` at ${hex(len.offset)}` : ''}); ${qemu} has ${bound[2] ?? '?'} for the same CPU model, and up to 10.x the field is VMSTATE_INT32_POSITIVE_LE: a longer list is refused before any register is read. ` +
+        'A newer release defines more registers for the same CPU model (cortex-a57 under TCG: 258 in 7.2, 275 in 10.0, 274 in 11.1), so new → old fails.',
+      fix: 'Migrate to a release at least as new as the source, or cold-boot the guest on the destination. No CPU property of these releases hides the extra registers.',
+      values: len !== undefined ? [{ name: 'cpreg_vmstate_array_len', offset: len.offset, length: len.length, value: String(len.value) }] : [],
+    });
+  }
+  if (named.length > 0 || lines.some((l) => ONLY_IN_STREAM.test(l))) {
+    const first = named[0];
+    return makeFailure({
+      ...base,
+      field: first !== undefined ? `cpreg_vmstate_indexes[${first.index}]` : undefined,
+      offset: first?.id.offset ?? section.located.start,
+      length: first?.id.length,
+      explanation:
+        `The stream's CPU carries ${stream.regs.length} system registers; ${qemu} does not define ${named.length > 0 ? named.map((r) => `${r.name} (0x${r.id.value.toString(16)} at ${hex(r.id.offset)})`).join(', ') : 'the register(s) it names'} for this CPU model. ` +
+        'From 11.1 cpu_post_load() names each register only the stream has and fails the load; registers only the destination has keep their reset values. The lists differ between releases for the same CPU model (cortex-a57 under TCG: 258 in 7.2, 275 in 10.0, 274 in 11.1).',
+      fix: 'Migrate to a release that defines these registers for this CPU model, or cold-boot the guest on the destination.',
+      values: named.map((r) => ({ name: `cpreg ${r.name}`, offset: r.id.offset, length: r.id.length, value: `0x${r.id.value.toString(16)}` })),
+    });
+  }
+  const silent = lines.every((l) => /^error while loading state for instance 0x[0-9a-f]+ of device 'cpu'$|^load of migration failed: /.test(l));
+  if (!silent) return undefined;
+  return makeFailure({
+    ...base,
+    field: 'cpreg_vmstate_indexes',
+    offset: stream.regs[0]?.id.offset,
+    length: stream.regs.length * 8,
+    explanation:
+      `The destination refused the Arm cpu section without a message of its own. Up to 10.x that is what cpu_post_load() does when its walk over both sorted register lists meets a register only the stream has (or a register whose value does not read back). ` +
+      `The stream carries ${stream.regs.length} registers; the destination's list for this CPU model differs between releases (cortex-a57 under TCG: 258 in 7.2, 275 in 10.0, 274 in 11.1). Give --dest-sample (a stream the destination build saved with the same -cpu) to name the register.`,
+    fix: 'Migrate between releases that define the same registers for this CPU model, or cold-boot the guest on the destination.',
+    values: stream.arrayLen !== undefined ? [{ name: 'cpreg_vmstate_array_len', offset: stream.arrayLen.offset, length: stream.arrayLen.length, value: String(stream.arrayLen.value) }] : [],
+  });
+}

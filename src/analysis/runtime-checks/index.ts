@@ -6,6 +6,7 @@
 import { checkArmCpregs } from './arm-cpregs.ts';
 import type { RuntimeDestination, RuntimeSection } from './context.ts';
 import type { CheckOutcome } from './model.ts';
+import { checkPointerSubsections } from './subsection-state.ts';
 import { checkVirtioRings } from './virtio-rings.ts';
 
 export type { RuntimeDestination, RuntimeSection } from './context.ts';
@@ -14,7 +15,11 @@ export { effectiveProperty, type PropertySources, type EffectiveProperty } from 
 export { VIRTIO_RING_CHECK } from './virtio-rings.ts';
 export { ARM_CPREG_CHECK } from './arm-cpregs.ts';
 
-/** Every outcome for the section, in load order; a `fails` ends the list. */
+/**
+ * Every outcome for the section, in load order; a `fails` ends the list. QEMU reads a section's
+ * fields (virtio rings, the cpreg list's length), then its subsections (pointer subsections),
+ * then runs post_load (the cpreg merge walk).
+ */
 export function runSectionChecks(section: RuntimeSection, dest: RuntimeDestination): CheckOutcome[] {
   const out: CheckOutcome[] = [];
   const rings = checkVirtioRings(section, dest);
@@ -23,6 +28,12 @@ export function runSectionChecks(section: RuntimeSection, dest: RuntimeDestinati
     if (rings.outcome.verdict === 'fails') return out;
   }
   const cpregs = checkArmCpregs(section, dest);
+  if (cpregs?.verdict === 'fails' && cpregs.failure.field === 'cpreg_vmstate_array_len') return [...out, cpregs];
+  const pointers = checkPointerSubsections(section, dest);
+  if (pointers !== undefined) {
+    out.push(pointers);
+    if (pointers.verdict === 'fails') return out;
+  }
   if (cpregs !== undefined) out.push(cpregs);
   return out;
 }

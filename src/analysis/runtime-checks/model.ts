@@ -9,7 +9,7 @@
  */
 import type { ExplainFailure, ExplainNote } from '../explain/model.ts';
 
-export type CheckFamily = 'virtio-rings' | 'virtio-queue-count' | 'arm-cpregs' | 'ram-blocks' | 'pci-config' | 'equal-fields' | 'virtio-features';
+export type CheckFamily = 'virtio-rings' | 'virtio-queue-count' | 'arm-cpregs' | 'subsection-state' | 'ram-blocks' | 'pci-config' | 'equal-fields' | 'virtio-features';
 
 /** A destination input a check may need, spelled as the CLI option that gives it. */
 export type DestinationInput = '--dest-version' | '--dest-cmdline' | '--dest-sample' | '--dest-manifest' | '--dest-machine';

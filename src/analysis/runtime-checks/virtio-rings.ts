@@ -116,6 +116,32 @@ function sampleVirtio(section: RuntimeSection, dest: RuntimeDestination): Virtio
   return field !== undefined ? virtioFacts(field) : undefined;
 }
 
+/**
+ * The story of a ring-size failure a destination log reports (`VQ i vring.num n exceeds
+ * allocated max m`): the destination's own number for that queue, the table for the others.
+ */
+export function ringFailureFromLog(section: RuntimeSection, dest: RuntimeDestination, index: number, max: number) {
+  const node = section.located.node;
+  const field = node !== undefined ? fieldOfType(node, 'virtio') : undefined;
+  const facts = field !== undefined ? virtioFacts(field) : undefined;
+  if (facts === undefined) return undefined;
+  const q = facts.queues.find((x) => x.index === index);
+  if (q === undefined) return undefined;
+  const vmsd = section.record.idstr.slice(section.record.idstr.lastIndexOf('/') + 1);
+  const table = queueSizes({ vmsd, qomType: section.placed?.qomType, option: section.placed?.option, transport: facts.transport, version: dest.version, machineType: dest.machineType, properties: dest.properties });
+  const over: { queue: VirtioQueueFacts; alloc: Allocation }[] = [];
+  for (const other of facts.queues) {
+    const size = table.known ? table.sizeOf(other.index, facts.queues.length) : undefined;
+    if (other.index === index) {
+      const from = size !== undefined && size.size === max ? size.from : "the destination's own message";
+      over.push({ queue: other, alloc: { size: max, atLeast: false, from, role: size?.role ?? `queue ${index}` } });
+    } else if (size !== undefined && other.num.value > size.size && other.index > index) {
+      over.push({ queue: other, alloc: { size: size.size, atLeast: false, from: size.from, role: size.role } });
+    }
+  }
+  return ringFailure(section, dest, facts, over);
+}
+
 function allocationOf(index: number, count: number, sample: VirtioFacts | undefined, table: ReturnType<typeof queueSizes>): Allocation | undefined {
   const tableSize: QueueSize | undefined = table.known ? table.sizeOf(index, count) : undefined;
   if (sample !== undefined) {

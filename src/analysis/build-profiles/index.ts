@@ -1,0 +1,67 @@
+/**
+ * The Debian QEMU builds migscope has real data of (fixtures/real-runs: 5.2.0, 7.2.22, 10.0.13
+ * and 11.1.3, x86_64 and aarch64): the property defaults their `-device NAME,help` printed for
+ * the devices of the real runs. When a prediction knows only the destination's release, these
+ * stand in for its `-device help`, and the prediction says so; for any other build, or a device
+ * not listed, nothing is assumed (the checks fall back to what the sources say, or to at-risk).
+ * Regenerate with `npx tsx scripts/build-profiles.ts`.
+ */
+import type { DeviceProperty, DevicePropertiesHelp } from '../../manifest/device-properties.ts';
+import type { QemuVersion } from '../explain/qemu-version.ts';
+import data from './debian-builds.json';
+
+export type BuildArch = 'x86_64' | 'aarch64';
+
+export interface BuildProfile {
+  readonly arch: BuildArch;
+  /** `11.1` */
+  readonly release: string;
+  /** `11.1.3` */
+  readonly qemu: string;
+  /** Debian package version, `1:11.1.3+ds-1`. */
+  readonly package: string;
+  readonly deviceProperties: DevicePropertiesHelp;
+}
+
+interface RawProfile {
+  readonly arch: string;
+  readonly release: string;
+  readonly qemu: string;
+  readonly package: string;
+  readonly devices: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+let cache: readonly BuildProfile[] | undefined;
+
+export function knownBuilds(): readonly BuildProfile[] {
+  if (cache === undefined) {
+    cache = (data.profiles as unknown as readonly RawProfile[]).map((p) => ({
+      arch: p.arch === 'aarch64' ? 'aarch64' : 'x86_64',
+      release: p.release,
+      qemu: p.qemu,
+      package: p.package,
+      deviceProperties: {
+        devices: new Map(
+          Object.entries(p.devices).map(([type, props]) => [
+            type,
+            new Map<string, DeviceProperty>(Object.entries(props).map(([name, value]) => [name, { name, type: '', defaultValue: value }])),
+          ]),
+        ),
+      },
+    }));
+  }
+  return cache;
+}
+
+/** The known build of this release for the architecture, if migscope has one. */
+export function knownBuild(version: QemuVersion, arch: BuildArch): BuildProfile | undefined {
+  return knownBuilds().find((b) => b.arch === arch && b.release === `${version.major}.${version.minor}`);
+}
+
+/** The target a machine type belongs to, as far as the real runs go. */
+export function archOfMachine(machine: string | undefined): BuildArch | undefined {
+  if (machine === undefined) return undefined;
+  if (/^(pc|q35|pc-(i440fx|q35)-[\d.]+|isapc|microvm|x-remote)$/.test(machine) || /^pc-/.test(machine)) return 'x86_64';
+  if (/^virt(-[\d.]+)?$/.test(machine)) return 'aarch64';
+  return undefined;
+}
