@@ -1,5 +1,5 @@
 /** A finding as JSON, one shape for `migscope check|matrix|hosts --json` and the dashboard's exports. */
-import type { JudgeFinding } from './verdict.ts';
+import type { JudgeFinding, RuntimeCheckDetail } from './verdict.ts';
 
 export interface FindingJson {
   readonly device: string;
@@ -12,6 +12,8 @@ export interface FindingJson {
   readonly destVersion?: number | undefined;
   readonly sourceNode?: string | undefined;
   readonly destNode?: string | undefined;
+  /** For `runtime-check` findings: the check, QEMU's message, the section, field and byte offset. */
+  readonly runtime?: RuntimeCheckDetail | undefined;
 }
 
 export function findingJson(f: JudgeFinding): FindingJson {
@@ -26,5 +28,6 @@ export function findingJson(f: JudgeFinding): FindingJson {
     destVersion: f.destVersion,
     sourceNode: f.sourceNode,
     destNode: f.destNode,
+    runtime: f.runtime,
   };
 }

@@ -10,8 +10,11 @@
  * With a source manifest the source's field layout comes from it (with the stream as evidence
  * of what was sent); without one it comes from the stream's vmdesc.
  */
+import type { DecodeResult } from '../format/model.ts';
 import { findMachine, type QueryMachines } from '../manifest/query-machines.ts';
 import type { VmstateManifest } from '../manifest/vmstate-manifest.ts';
+import type { DestinationKnowledge } from './explain/predict.ts';
+import { runtimeFindings, type RuntimeJudgement } from './runtime-findings.ts';
 import { buildReport, judgeVariant, toJudgeFinding, type DeviceJudgement, type JudgeReport } from './judge-findings.ts';
 import type { StreamDevice, StreamFacts } from './stream-facts.ts';
 import { compareSection, type SentEvidence } from './vmsd-compare.ts';
@@ -30,6 +33,12 @@ export interface StreamCheckOptions {
   readonly destMachineType?: string | undefined;
   /** The destination's `query-machines`: the machine type must exist there. */
   readonly destMachines?: QueryMachines | undefined;
+  /**
+   * The decoded stream the facts come from, and what is known of the destination beyond its
+   * manifest (release, command line, a stream it saved): the destination's device load checks
+   * (runtime-checks/) then judge the stream's values too. Its manifest defaults to `dest`.
+   */
+  readonly runtime?: { readonly stream: DecodeResult; readonly destination: DestinationKnowledge } | undefined;
 }
 
 export interface StreamCheckReport extends JudgeReport {
@@ -39,6 +48,8 @@ export interface StreamCheckReport extends JudgeReport {
     readonly devices: number;
     readonly hasVmdesc: boolean;
   };
+  /** What the runtime checks knew of the destination; undefined when they did not run. */
+  readonly runtime: Omit<RuntimeJudgement, 'findings'> | undefined;
 }
 
 /**
@@ -74,11 +85,31 @@ export function checkStream(facts: StreamFacts, dest: VmstateManifest, options: 
   for (const dev of facts.devices) {
     devices.push(judgeStreamDevice(dev, destGroups.get(dev.vmsdName) ?? [], srcGroups?.get(dev.vmsdName), dest, options.source !== undefined));
   }
-  const report = buildReport(options.source, dest, devices, extra);
+  const runtime = options.runtime !== undefined ? runtimeFindings(options.runtime.stream, { ...options.runtime.destination, manifest: options.runtime.destination.manifest ?? dest }) : undefined;
+  const joined = runtime !== undefined ? withRuntime(devices, runtime.findings) : { devices, unmatched: [] };
+  const report = buildReport(options.source, dest, joined.devices, [...extra, ...joined.unmatched]);
   return {
     ...report,
     stream: { name: facts.name, machineType: facts.machineType, devices: facts.devices.length, hasVmdesc: facts.hasVmdesc },
+    runtime: runtime !== undefined ? { destination: runtime.destination, assumptions: runtime.assumptions } : undefined,
   };
+}
+
+/**
+ * Each runtime finding joins its device's judgement (same vmsd name), so the device's verdict
+ * counts it; one whose device the layout judge did not list stays apart, with the stream-level
+ * findings.
+ */
+function withRuntime(devices: readonly DeviceJudgement[], findings: readonly JudgeFinding[]): { devices: DeviceJudgement[]; unmatched: JudgeFinding[] } {
+  const known = new Set(devices.map((d) => d.device));
+  const unmatched = findings.filter((f) => !known.has(f.device));
+  const joined = devices.map((d) => {
+    const more = findings.filter((f) => f.device === d.device);
+    if (more.length === 0) return d;
+    const all = [...d.findings, ...more];
+    return { ...d, findings: all, verdict: worstVerdict(all.map((f) => f.verdict)) };
+  });
+  return { devices: joined, unmatched };
 }
 
 export function sentEvidence(dev: StreamDevice): SentEvidence {

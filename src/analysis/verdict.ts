@@ -79,7 +79,9 @@ export type JudgeKind =
   /** A stream section no manifest describes (QEMU-internal state, or unknown). */
   | 'section-undescribed'
   /** The stream itself cannot be read to the end. */
-  | 'stream-damaged';
+  | 'stream-damaged'
+  /** A check the destination's device load code makes on the stream's values (runtime-checks/). */
+  | 'runtime-check';
 
 export interface JudgeFinding {
   /** The vmsd name: the stream's idstr suffix (`ich9_ahci`), `configuration` for the machine type. */
@@ -100,6 +102,34 @@ export interface JudgeFinding {
   readonly sourceNode?: string | undefined;
   /** Same for the destination manifest. */
   readonly destNode?: string | undefined;
+  /** For `runtime-check`: which check, where in the stream, and what it needs. */
+  readonly runtime?: RuntimeCheckDetail | undefined;
+}
+
+/**
+ * A runtime check's finding in plain values (offsets are stream offsets, in bytes), so the
+ * judge's vocabulary does not depend on the explain model.
+ */
+export interface RuntimeCheckDetail {
+  /** The check family (`virtio-rings`, `arm-cpregs`, ...). */
+  readonly family: string;
+  /** QEMU's format string for the check. */
+  readonly check: string;
+  /** Where QEMU makes it (`hw/virtio/virtio.c virtio_load()`). */
+  readonly source: string;
+  /** Which releases make it. */
+  readonly releases: string;
+  readonly section: { readonly idstr: string; readonly instance: number; readonly offset: number; readonly length: number } | undefined;
+  /** The field QEMU refuses, below the section (`virtio/queues[0]/vring.num`). */
+  readonly field: string | undefined;
+  readonly offset: number | undefined;
+  readonly length: number | undefined;
+  /** What the destination prints (fails) or would print (at-risk), lines joined by newlines. */
+  readonly message: string | undefined;
+  readonly explanation: string | undefined;
+  readonly fix: string | undefined;
+  /** For at-risk: the destination inputs that would settle it, as the CLI options that give them. */
+  readonly missing: readonly string[];
 }
 
 export const PATH_SEPARATOR = ' > ';
