@@ -21,8 +21,8 @@ const usage = `usage: migscope <command> [options]
 commands:
   decode <stream> [--format json|analyze|desc]   decode a migration stream
   trace <log> [--json]                           sections and failure point of a QEMU trace log
-  check --src A --dest B [--format static-checker|json|text] [--reverse]   compare two -dump-vmstate manifests
-  explain <stream> [--dest-log F] [--dest-manifest F] [--dest-machine M] [--dest-machines F] [--dest-cmdline F] [--dest-version V] [--json]   why a load fails, or whether it will
+  check --src A --dest B [--stream S [--dest-version V] [--dest-cmdline F] [--dest-sample S2]] [--format static-checker|json|text] [--reverse]   compare two -dump-vmstate manifests, or judge a stream against them
+  explain <stream> [--dest-log F] [--dest-manifest F] [--dest-machine M] [--dest-machines F] [--dest-cmdline F] [--dest-version V] [--dest-sample S] [--json]   why a load fails, or whether it will
   matrix <manifest>... [--stream S]... [--machine M] [--json]   devices x version pairs for one machine type
   tiers <query-machines|manifest|devices.txt>... [--json]   machine types x versions and their support tiers
   hosts --stream S | --src-manifest M --machine T --host NAME:FILES... [--json]   accept or reject destination hosts

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support/run-cli.ts';
 import { rmSync } from 'node:fs';
 import { parseCheckArgs } from './check.ts';
+import { allRealLoads, type RealLoad } from '../../analysis/test-support/real-checks.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 
@@ -147,6 +148,102 @@ describe('migscope check --format json|text', () => {
   });
 });
 
+describe("migscope check --stream with the destination's load checks (fixtures/real-runs)", () => {
+  interface RuntimeReport {
+    verdict: string;
+    counts: { breaks: number; 'at-risk': number; fine: number };
+    runtime: { version: string | null; versionFrom: string | null; machineType: string | null; cmdline: string | null; sample: string | null; assumptions: string[] };
+    findings: {
+      device: string;
+      path: string;
+      kind: string;
+      verdict: string;
+      reason: string;
+      runtime?: { family: string; section: { idstr: string; instance: number; offset: number; length: number }; field?: string; offset?: number; length?: number; message?: string; missing: string[] };
+    }[];
+  }
+  const loads = allRealLoads().filter((l) => l.id.startsWith('real-runs '));
+  const failed = loads.filter((l) => l.outcome === 'FAILED');
+  // The same streams into their own release, where QEMU loaded them.
+  const sameRelease = loads.filter((l) => l.src === l.dst && failed.some((f) => f.stream === l.stream));
+  const args = (l: RealLoad, sample: boolean): string[] => [
+    '--src', l.srcManifest, '--dest', `${l.dst}=${l.dstManifest}`, '--stream', l.stream, '--dest-cmdline', l.cmdline, ...(sample && l.sample !== undefined ? ['--dest-sample', l.sample] : []), '--format', 'json',
+  ];
+  const qemuLine = (l: RealLoad): string => l.firstError.replace(/^\S+Z /, '').replace(/^qemu-system-\w+: /, '');
+
+  it('covers the 24 failed loads and the same streams loaded by their own release', () => {
+    expect(failed).toHaveLength(24);
+    expect(new Set(sameRelease.map((l) => l.stream)).size).toBe(new Set(failed.map((l) => l.stream)).size);
+  });
+
+  it.each(failed.map((l) => [l.id, l] as const))('%s: breaks with QEMU\'s message, section, field and offset', async (_id, load) => {
+    const result = await run(args(load, true));
+    expect(result.err).toBe('');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.out) as RuntimeReport;
+    expect(report.runtime).toMatchObject({ version: load.dst, versionFrom: '--dest label', cmdline: load.cmdline, sample: load.sample });
+    const first = report.findings.find((f) => f.verdict === 'breaks');
+    expect(first?.kind).toBe('runtime-check');
+    expect(first?.runtime?.message?.split('\n')[0]).toBe(qemuLine(load));
+    expect(first?.reason).toContain(qemuLine(load));
+    expect(first?.runtime?.field).toBeDefined();
+    expect(first?.runtime?.offset).toBeGreaterThan(first?.runtime?.section.offset ?? Infinity);
+    expect(first?.reason).toContain(`at 0x${(first?.runtime?.offset ?? 0).toString(16)}`);
+  });
+
+  it.each(sameRelease.map((l) => [l.id, l] as const))('%s: the same stream into its own release breaks nothing', async (_id, load) => {
+    const result = await run(args(load, true));
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.out) as RuntimeReport;
+    expect(report.findings.filter((f) => f.verdict === 'breaks')).toEqual([]);
+  });
+
+  it('without --dest-sample: the x86 ring failures still break, the Arm register lists are at risk naming --dest-sample', async () => {
+    // Every load is covered in analysis/runtime-findings.test.ts; here one of each kind, both Arm directions.
+    const ids = ['x86_64 10.0__11.1__pc-i440fx-10.0-virtio', 'aarch64 7.2__11.1__virt-7.2-minimal', 'aarch64 11.1__7.2__virt-7.2-virtio-mmio'];
+    const chosen = failed.filter((l) => ids.some((id) => l.id.endsWith(id)));
+    expect(chosen).toHaveLength(3);
+    for (const load of chosen) {
+      const result = await run(args(load, false));
+      const report = JSON.parse(result.out) as RuntimeReport;
+      if (load.id.includes('x86_64')) {
+        expect(result.code).toBe(1);
+        continue;
+      }
+      expect(result.code).toBe(0);
+      expect(report.verdict).toBe('at-risk');
+      const risk = report.findings.filter((f) => f.kind === 'runtime-check' && f.verdict === 'at-risk');
+      expect(risk.map((f) => f.runtime?.missing)).toContainEqual(['--dest-sample']);
+      expect(risk.some((f) => f.reason.includes('--dest-sample'))).toBe(true);
+    }
+  });
+
+  it('takes the release from the folder of --dest, and --dest-version wins over it', async () => {
+    const load = failed.find((l) => l.id === 'real-runs x86_64 10.0__11.1__pc-q35-7.2-virtio') as RealLoad;
+    const base = ['--src', load.srcManifest, '--dest', load.dstManifest, '--stream', load.stream, '--format', 'json'];
+    const fromFolder = await run(base);
+    expect(fromFolder.code).toBe(1);
+    expect((JSON.parse(fromFolder.out) as RuntimeReport).runtime).toMatchObject({ version: '11.1', versionFrom: '--dest folder', cmdline: null, sample: null });
+    const older = await run([...base, '--dest-version', '10.0']);
+    expect(older.code).toBe(0);
+    expect((JSON.parse(older.out) as RuntimeReport).runtime).toMatchObject({ version: '10.0', versionFrom: '--dest-version' });
+  });
+
+  it('says in text which release, command line and sample the load checks used', async () => {
+    const load = failed.find((l) => l.id === 'real-runs x86_64 10.0__11.1__pc-q35-7.2-virtio') as RealLoad;
+    const result = await run(args(load, true).slice(0, -2));
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`load checks: QEMU 11.1 (from --dest label), command line ${load.cmdline}, sample ${load.sample ?? ''}\n`);
+    expect(result.out).toMatch(/^breaks {2}virtio-net > virtio\/queues\[0\]\/vring\.num: QEMU 11\.1's device load code refuses section '0000:00:01\.0\/virtio-net' instance 0 at 0x174795 \(virtio\/queues\[0\]\/vring\.num\): it fails with "VQ 0 vring\.num 1024 exceeds allocated max 256"/m);
+  });
+
+  it('keeps --format static-checker exactly the script\'s with a VERSION= label on --dest', async () => {
+    const oracle = readOracle(`${FIXTURES}oracle/static/pc-q35-7.2__7.2__11.1.txt`);
+    const result = await run(['--src', manifest('7.2', 'pc-q35-7.2'), '--dest', `11.1=${manifest('11.1', 'pc-q35-7.2')}`, '--format', 'static-checker']);
+    expect(result).toEqual({ code: oracle.exitCode, out: oracle.stdout, err: '' });
+  });
+});
+
 describe('migscope check on bad input', () => {
   let dir = '';
   beforeAll(() => {
@@ -214,6 +311,9 @@ describe('migscope check on bad input', () => {
     [['--src', 'a', '--dest', 'b', '--script-version', '9'], '--script-version must be one of 8.1, 10.1'],
     [['--src', 'a', '--dest', 'b', '--stream', 's', '--reverse'], '--reverse cannot be combined with --stream (the stream is the source)'],
     [['--src', 'a', '--dest', 'b', '--stream'], '--stream needs a file'],
+    [['--src', 'a', '--dest', 'b', '--dest-sample', 's2'], "--dest-sample judges a stream's values: give --stream"],
+    [['--src', 'a', '--dest', 'b', '--dest-version', '11.1', '--dest-cmdline', 'c'], "--dest-version, --dest-cmdline judge a stream's values: give --stream"],
+    [['--src', 'a', '--dest', 'b', '--stream', 's', '--dest-sample'], '--dest-sample needs a stream file'],
   ])('usage error for %j', async (args, message) => {
     expect(parseCheckArgs(args)).toBe(message);
     const result = await run(args);
@@ -224,6 +324,6 @@ describe('migscope check on bad input', () => {
   it('prints help', async () => {
     const result = await run(['--help']);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^usage: migscope check --src A --dest B/);
+    expect(result.out).toMatch(/^usage: migscope check --src A --dest \[VERSION=\]B/);
   });
 });

@@ -8,70 +8,72 @@
  * something does, 2 on bad input.
  */
 import { findingJson } from '../../analysis/finding-json.ts';
-import { readFile, stat } from 'node:fs/promises';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
-import { decodeStream, formatDecodeError } from '../../format/index.ts';
-import {
-  formatInputError,
-  parseJson,
-  parseVmstateManifest,
-  queryMachinesFromJson,
-  vmstateManifestFromJson,
-  type InputError,
-  type QueryMachines,
-  type Result,
-  type VmstateManifest,
-} from '../../manifest/index.ts';
-import { deviceModelsFromJson, looksLikeDeviceModels, type DeviceModelManifest } from '../../manifest/device-models.ts';
-import { looksLikeDeviceHelp, parseDeviceHelp, type DeviceHelpEntry } from '../../analysis/device-help.ts';
+import { formatInputError } from '../../manifest/index.ts';
+import { parseQemuVersion } from '../../analysis/explain/qemu-version.ts';
+import { basename } from 'node:path';
+import { splitLabel, versionFromName } from '../../analysis/release-label.ts';
 import { runStaticChecker, STATIC_CHECKER_REVISIONS, type StaticCheckerRevision } from '../../analysis/static-checker.ts';
 import { explainStaticFindings, judgeManifests, type JudgeReport, type StaticExplanation } from '../../analysis/judge-findings.ts';
 import { checkStream, type StreamCheckReport } from '../../analysis/stream-check.ts';
-import { streamFacts, type StreamFacts } from '../../analysis/stream-facts.ts';
 import { byVerdict } from '../../analysis/verdict.ts';
-import { openFileSource } from '../file-source.ts';
 import { readArguments } from '../arguments.ts';
+import { DESTINATION_OPTIONS, destinationKeyOf, destinationOptionSpecs, readDestination, type DestinationArgs, type DestinationKey } from '../destination-options.ts';
+import { loadManifest, loadStream } from '../input-files.ts';
 import { usageError, type CommandIo } from '../io.ts';
 
 const FORMATS = ['static-checker', 'json', 'text'] as const;
 type CheckFormat = (typeof FORMATS)[number];
 
-/** Manifests are a few MB; anything near this is not one, and V8 strings stop near 512 MiB. */
-const MAX_INPUT_BYTES = 256 * 1024 * 1024;
-
-export const checkUsage = `usage: migscope check --src A --dest B [--stream S] [--format text|json|static-checker]
-                      [--reverse] [--dest-machine T] [--all] [--script-version ${STATIC_CHECKER_REVISIONS.join('|')}]
+export const checkUsage = `usage: migscope check --src A --dest [VERSION=]B [--stream S] [--format text|json|static-checker]
+                      [--reverse] [--dest-machine T] [--dest-version V] [--dest-cmdline F]
+                      [--dest-sample S2] [--all] [--script-version ${STATIC_CHECKER_REVISIONS.join('|')}]
 
 Judges whether state saved by the source QEMU loads in the destination QEMU, from their
 -dump-vmstate manifests (.json or .json.gz), the way QEMU's loader reads it: versions,
-minimum versions, field layout at the incoming version, subsections.
+minimum versions, field layout at the incoming version, subsections. With a stream, also the
+checks the destination's device load code makes on its values (ring sizes, register lists).
 
   -s, --src FILE         manifest of the source QEMU
-  -d, --dest FILE        manifest of the destination QEMU
+  -d, --dest [VERSION=]FILE  manifest of the destination QEMU; VERSION (e.g. 11.1) is its release
+                         (default: the release its folder or file name says, e.g. 11.1/...)
   --stream FILE          a migration stream of the VM (.mig or .gz): judge only what it contains
-                         (its devices, section versions, subsections sent, machine type)
+                         (its devices, section versions, subsections sent, machine type, values)
   --format FORMAT        text (default), json: verdict findings (breaks, at-risk, fine);
                          exit 0 when nothing breaks, 1 when something does
                          static-checker: scripts/vmstate-static-checker.py's exact output;
                          exit code = its problem count (max 255)
   --reverse              check dest -> src instead (not with --stream)
-  --dest-machine T       the machine type the destination runs (default: its manifest's)
+  --dest-machine T       the machine type the destination runs (default: its command line's,
+                         else its manifest's)
+  with --stream, for the destination's load checks (a check they would settle is at risk):
+  --dest-version V       the destination QEMU release (default: the --dest label)
+  --dest-cmdline FILE    the destination's command line (a qemu-system-* line): its devices,
+                         where they sit and their properties (queue sizes)
+  --dest-sample STREAM   a stream the destination build saved with the same configuration: its
+                         queue sizes and register lists are facts about the destination
   --all                  text: list fine findings too
   --script-version REV   rename table of the script to reproduce: 8.1 (QEMU 8.1-10.0, default)
                          or 10.1 (QEMU 10.1+, also accepts hpet num_timers -> num_timers_save)
 `;
 
+/** What check takes of the destination beyond its manifest; they judge a stream's values. */
+const DESTINATION_KEYS: readonly DestinationKey[] = ['machine', 'version', 'cmdline', 'sample'];
+
 interface CheckOptions {
   readonly src: string;
   readonly dest: string;
+  /** The release a `VERSION=` prefix of --dest names. */
+  readonly destLabel: string | undefined;
   readonly stream: string | undefined;
-  readonly destMachine: string | undefined;
+  readonly destination: DestinationArgs;
   readonly format: CheckFormat;
   readonly reverse: boolean;
   readonly all: boolean;
   readonly revision: StaticCheckerRevision;
 }
+
+/** Where the destination release the runtime checks used came from. */
+type VersionSource = '--dest-version' | '--dest label' | '--dest folder' | '--dest file name';
 
 export async function checkCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const parsed = parseCheckArgs(args);
@@ -95,23 +97,44 @@ export async function checkCommand(args: readonly string[], io: CommandIo): Prom
   }
 
   if (parsed.stream !== undefined) {
-    const facts = await loadStreamFacts(parsed.stream);
-    if (!facts.ok) return usageError(io, facts.error);
-    const report = checkStream(facts.value, dest, { source: src, destMachineType: parsed.destMachine });
-    io.out(parsed.format === 'json' ? `${JSON.stringify(reportJson(report, undefined), undefined, 2)}\n` : formatText(report, undefined, parsed.all));
+    const destination = await readDestination(parsed.destination);
+    if (!destination.ok) return usageError(io, destination.error);
+    const release = destinationRelease(parsed);
+    if (release !== undefined && parseQemuVersion(release.version) === undefined) return usageError(io, `check: --dest label '${release.version}' is not a QEMU version (e.g. 11.1)`);
+    const loaded = await loadStream(parsed.stream);
+    if (!loaded.ok) return usageError(io, loaded.error);
+    const knowledge = { ...destination.value, manifest: dest, version: destination.value.version ?? (release !== undefined ? parseQemuVersion(release.version) : undefined) };
+    const report = checkStream(loaded.value.facts, dest, { source: src, destMachineType: parsed.destination.machine, runtime: { stream: loaded.value.result, destination: knowledge } });
+    const inputs: RuntimeInputs = { versionSource: parsed.destination.version !== undefined ? '--dest-version' : release?.source, cmdline: parsed.destination.cmdline, sample: parsed.destination.sample };
+    io.out(parsed.format === 'json' ? `${JSON.stringify(reportJson(report, undefined, inputs), undefined, 2)}\n` : formatText(report, undefined, parsed.all, inputs));
     return report.counts.breaks === 0 ? 0 : 1;
   }
 
   const report = judgeManifests(src, dest);
   const explained = explainStaticFindings(runStaticChecker(src, dest, { revision: parsed.revision }), src, dest, report);
-  io.out(parsed.format === 'json' ? `${JSON.stringify(reportJson(report, explained), undefined, 2)}\n` : formatText(report, explained, parsed.all));
+  io.out(parsed.format === 'json' ? `${JSON.stringify(reportJson(report, explained, undefined), undefined, 2)}\n` : formatText(report, explained, parsed.all, undefined));
   return report.counts.breaks === 0 ? 0 : 1;
+}
+
+/** The destination's release as the --dest argument names it: its label, else its folder or file name. */
+function destinationRelease(parsed: CheckOptions): { readonly version: string; readonly source: VersionSource } | undefined {
+  if (parsed.destLabel !== undefined) return { version: parsed.destLabel, source: '--dest label' };
+  const named = versionFromName(basename(parsed.dest), parsed.dest);
+  return named !== undefined ? { version: named.version, source: `--dest ${named.source}` } : undefined;
+}
+
+/** The files and release behind a stream check's runtime findings, for the report. */
+interface RuntimeInputs {
+  readonly versionSource: VersionSource | undefined;
+  readonly cmdline: string | undefined;
+  readonly sample: string | undefined;
 }
 
 export { findingJson, type FindingJson } from '../../analysis/finding-json.ts';
 
-function reportJson(report: JudgeReport | StreamCheckReport, explained: readonly StaticExplanation[] | undefined): unknown {
+function reportJson(report: JudgeReport | StreamCheckReport, explained: readonly StaticExplanation[] | undefined, inputs: RuntimeInputs | undefined): unknown {
   const stream = 'stream' in report ? report.stream : undefined;
+  const runtime = 'runtime' in report ? report.runtime : undefined;
   const counted = explained?.filter((e) => e.static.counted);
   return {
     verdict: report.verdict,
@@ -119,6 +142,17 @@ function reportJson(report: JudgeReport | StreamCheckReport, explained: readonly
     source: { file: report.sourceFile, machine: report.sourceMachine },
     dest: { file: report.destFile, machine: report.destMachine },
     stream,
+    runtime:
+      runtime === undefined
+        ? undefined
+        : {
+            version: runtime.destination.version ?? null,
+            versionFrom: runtime.destination.version !== undefined ? (inputs?.versionSource ?? null) : null,
+            machineType: runtime.destination.machineType ?? null,
+            cmdline: inputs?.cmdline ?? null,
+            sample: inputs?.sample ?? null,
+            assumptions: runtime.assumptions,
+          },
     devices: report.devices.map((d) => ({ device: d.device, qomTypes: d.qomTypes, verdict: d.verdict })),
     findings: report.findings.map(findingJson),
     staticChecker:
@@ -141,11 +175,16 @@ function reportJson(report: JudgeReport | StreamCheckReport, explained: readonly
   };
 }
 
-function formatText(report: JudgeReport | StreamCheckReport, explained: readonly StaticExplanation[] | undefined, all: boolean): string {
+function formatText(report: JudgeReport | StreamCheckReport, explained: readonly StaticExplanation[] | undefined, all: boolean, inputs: RuntimeInputs | undefined): string {
   const side = (file: string, machine: string | undefined): string => `${file} (${machine ?? 'no machine name'})`;
   let text = `src:    ${side(report.sourceFile, report.sourceMachine)}\ndest:   ${side(report.destFile, report.destMachine)}\n`;
   if ('stream' in report) {
     text += `stream: ${report.stream.name} (machine type ${report.stream.machineType ?? 'unknown'}, ${report.stream.devices} device sections)\n`;
+  }
+  if ('runtime' in report && report.runtime !== undefined) {
+    const d = report.runtime.destination;
+    const release = d.version !== undefined ? `QEMU ${d.version} (from ${inputs?.versionSource ?? '?'})` : 'QEMU release unknown';
+    text += `load checks: ${release}, ${inputs?.cmdline !== undefined ? `command line ${inputs.cmdline}` : 'no command line'}, ${inputs?.sample !== undefined ? `sample ${inputs.sample}` : 'no sample'}\n`;
   }
   for (const f of byVerdict(report.findings)) {
     if (f.verdict === 'fine' && !all) continue;
@@ -165,12 +204,12 @@ const CHECK_OPTIONS = {
   '--src': { needs: 'a file', aliases: ['-s'] },
   '--dest': { needs: 'a file', aliases: ['-d'] },
   '--stream': { needs: 'a file' },
-  '--dest-machine': { needs: 'a machine type' },
+  ...destinationOptionSpecs(DESTINATION_KEYS),
   '--format': { needs: `one of ${FORMATS.join(', ')}` },
   '--script-version': { needs: `one of ${STATIC_CHECKER_REVISIONS.join(', ')}` },
   '--reverse': {},
   '--all': {},
-} as const;
+};
 
 /** The options, `'help'`, or a usage error message. */
 export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' | string {
@@ -179,12 +218,17 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' |
   let src: string | undefined;
   let dest: string | undefined;
   let stream: string | undefined;
-  let destMachine: string | undefined;
+  const destination: DestinationArgs = {};
   let format: CheckFormat = 'text';
   let reverse = false;
   let all = false;
   let revision: StaticCheckerRevision = '8.1';
   for (const { name, value } of read) {
+    const key = destinationKeyOf(name, DESTINATION_KEYS);
+    if (key !== undefined) {
+      destination[key] = value;
+      continue;
+    }
     switch (name) {
       case '--reverse':
         reverse = true;
@@ -194,9 +238,6 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' |
         break;
       case '--stream':
         stream = value;
-        break;
-      case '--dest-machine':
-        destMachine = value;
         break;
       case '--src':
         src = value;
@@ -222,104 +263,8 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' |
   }
   if (src === undefined || dest === undefined) return '--src and --dest are required';
   if (stream !== undefined && reverse) return '--reverse cannot be combined with --stream (the stream is the source)';
-  return { src, dest, stream, destMachine, format, reverse, all, revision };
-}
-
-const gunzipAsync = promisify(gunzip);
-
-/** Reads a manifest file, gunzipping it when it starts with the gzip magic. */
-export async function loadManifest(file: string): Promise<Result<VmstateManifest>> {
-  const text = await readInputText(file);
-  return text.ok ? parseVmstateManifest(text.value, file) : text;
-}
-
-/**
- * Decodes a stream file into the facts a compatibility check needs. A damaged stream is still
- * facts (the damage is a finding); a file that is not a migration stream at all is an error,
- * given as the one line the CLI prints after `error: `.
- */
-export async function loadStreamFacts(file: string): Promise<{ readonly ok: true; readonly value: StreamFacts } | { readonly ok: false; readonly error: string }> {
-  let source;
-  try {
-    source = await openFileSource(file);
-  } catch (e) {
-    return { ok: false, error: `${file}: cannot read file: ${errorText(e)}` };
-  }
-  try {
-    const result = await decodeStream(source);
-    if (result.header === undefined || result.configuration === undefined) {
-      const why = result.error === undefined ? 'no configuration section' : formatDecodeError(result.error);
-      return { ok: false, error: `${file}: not a readable QEMU migration stream: ${why.replace(/^error: /, '')}` };
-    }
-    return { ok: true, value: streamFacts(result) };
-  } finally {
-    await source.close();
-  }
-}
-
-/** Any input file the compatibility commands take, recognised by its content. */
-export type InputDocument =
-  | { readonly kind: 'manifest'; readonly file: string; readonly manifest: VmstateManifest }
-  | { readonly kind: 'query-machines'; readonly file: string; readonly machines: QueryMachines }
-  | { readonly kind: 'device-models'; readonly file: string; readonly models: DeviceModelManifest }
-  | { readonly kind: 'device-help'; readonly file: string; readonly devices: readonly DeviceHelpEntry[] };
-
-/**
- * Reads a -dump-vmstate manifest, a query-machines reply (raw, bare array, or the fixtures'
- * wrapper), a device-model manifest (an array of `{"model": ...}`), or `-device help` text.
- */
-export async function loadInputDocument(file: string): Promise<Result<InputDocument>> {
-  const text = await readInputText(file);
-  if (!text.ok) return text;
-  const trimmed = text.value.trimStart();
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[') && looksLikeDeviceHelp(text.value)) {
-    return { ok: true, value: { kind: 'device-help', file, devices: parseDeviceHelp(text.value) } };
-  }
-  const json = parseJson(text.value, file);
-  if (!json.ok) return json;
-  const root = json.value;
-  if (looksLikeDeviceModels(root)) {
-    const models = deviceModelsFromJson(root, file);
-    return models.ok ? { ok: true, value: { kind: 'device-models', file, models: models.value } } : models;
-  }
-  const isQmp = root.kind === 'array' || (root.kind === 'object' && (root.entries.has('query-machines') || root.entries.has('return') || root.entries.has('error')));
-  if (isQmp) {
-    const machines = queryMachinesFromJson(root, file);
-    return machines.ok ? { ok: true, value: { kind: 'query-machines', file, machines: machines.value } } : machines;
-  }
-  const manifest = vmstateManifestFromJson(root, file);
-  return manifest.ok ? { ok: true, value: { kind: 'manifest', file, manifest: manifest.value } } : manifest;
-}
-
-/** A text input file (JSON, gzip-compressed or not), as UTF-8 text or an InputError naming the file. */
-export async function readInputText(file: string): Promise<Result<string>> {
-  const unreadable = (message: string): Result<never> => {
-    const error: InputError = { code: 'UNREADABLE', file, jsonPath: '$', message };
-    return { ok: false, error };
-  };
-  let bytes: Uint8Array;
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return unreadable('not a regular file');
-    if (info.size > MAX_INPUT_BYTES) return unreadable(`file is larger than ${MAX_INPUT_BYTES} bytes`);
-    bytes = await readFile(file);
-  } catch (e) {
-    return unreadable(`cannot read file: ${errorText(e)}`);
-  }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = await gunzipAsync(bytes, { maxOutputLength: MAX_INPUT_BYTES });
-    } catch (e) {
-      return unreadable(`cannot gunzip: ${errorText(e)}`);
-    }
-  }
-  try {
-    return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    return unreadable('not valid UTF-8 text');
-  }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  const valueChecks = (['version', 'cmdline', 'sample'] as const).filter((k) => destination[k] !== undefined);
+  if (stream === undefined && valueChecks.length > 0) return `${valueChecks.map((k) => DESTINATION_OPTIONS[k].option).join(', ')} judge${valueChecks.length === 1 ? 's' : ''} a stream's values: give --stream`;
+  const { label, file } = splitLabel(dest);
+  return { src, dest: file, destLabel: label, stream, destination, format, reverse, all, revision };
 }

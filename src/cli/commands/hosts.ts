@@ -5,9 +5,10 @@
 import { formatInputError, type QueryMachines, type VmstateManifest } from '../../manifest/index.ts';
 import type { DeviceModelManifest } from '../../manifest/device-models.ts';
 import { chooseHosts, machineOf, type HostCandidate, type HostChoice, type VmToPlace } from '../../analysis/host-chooser.ts';
+import { findingJson } from '../../analysis/finding-json.ts';
 import { readArguments } from '../arguments.ts';
+import { loadInputDocument, loadManifest, loadStream } from '../input-files.ts';
 import { usageError, type CommandIo } from '../io.ts';
-import { findingJson, loadInputDocument, loadManifest, loadStreamFacts } from './check.ts';
 
 export const hostsUsage = `usage: migscope hosts (--stream S [--src-manifest M] | --src-manifest M --machine T)
                       --host NAME:FILE[,FILE...] [--host ...] [--models FILE] [--devices LIST] [--json]
@@ -55,12 +56,13 @@ export async function hostsCommand(args: readonly string[], io: CommandIo): Prom
   }
   let vm: VmToPlace;
   if (parsed.stream !== undefined) {
-    const facts = await loadStreamFacts(parsed.stream);
-    if (!facts.ok) return usageError(io, facts.error);
-    if (parsed.machine !== undefined && facts.value.machineType !== undefined && parsed.machine !== facts.value.machineType) {
-      return usageError(io, `hosts: --machine ${parsed.machine} contradicts the stream's machine type ${facts.value.machineType}`);
+    const loaded = await loadStream(parsed.stream);
+    if (!loaded.ok) return usageError(io, loaded.error);
+    const facts = loaded.value.facts;
+    if (parsed.machine !== undefined && facts.machineType !== undefined && parsed.machine !== facts.machineType) {
+      return usageError(io, `hosts: --machine ${parsed.machine} contradicts the stream's machine type ${facts.machineType}`);
     }
-    vm = { kind: 'stream', facts: facts.value, sourceManifest: source };
+    vm = { kind: 'stream', facts, sourceManifest: source };
   } else if (source !== undefined && parsed.machine !== undefined) {
     vm = { kind: 'manifest', manifest: source, machine: parsed.machine, devices: parsed.devices };
   } else {

@@ -15,7 +15,7 @@ import { matrixLayout } from '../../analysis/matrix-cells.ts';
 import { newestMachineVersion, splitLabel, versionFromName } from '../../analysis/release-label.ts';
 import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
-import { loadInputDocument, loadStreamFacts } from './check.ts';
+import { loadInputDocument, loadStream } from '../input-files.ts';
 import { matrixJson } from '../../analysis/matrix-json.ts';
 
 export const matrixUsage = `usage: migscope matrix [VERSION=]FILE... [--stream [VERSION=]S]... [--machine M] [--json]
@@ -73,9 +73,9 @@ export async function matrixCommand(args: readonly string[], io: CommandIo): Pro
     const { label, file } = splitLabel(arg);
     const version = label ?? versionFromPath(file);
     if (version === undefined) return usageError(io, `${file}: cannot tell which QEMU version saved this stream; write --stream VERSION=${file}`);
-    const facts = await loadStreamFacts(file);
-    if (!facts.ok) return usageError(io, facts.error);
-    streams.push({ version, facts: facts.value });
+    const loaded = await loadStream(file);
+    if (!loaded.ok) return usageError(io, loaded.error);
+    streams.push({ version, facts: loaded.value.facts });
   }
 
   const result = compatMatrix(manifests, streams, machines, { machine: parsed.machine });

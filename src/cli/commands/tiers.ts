@@ -9,7 +9,7 @@ import type { DeviceHelpEntry } from '../../analysis/device-help.ts';
 import { machineTiers, type MachineTiers, type TierVersionInput } from '../../analysis/machine-tiers.ts';
 import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
-import { loadInputDocument } from './check.ts';
+import { loadInputDocument } from '../input-files.ts';
 import { newestMachineVersion, splitLabel } from '../../analysis/release-label.ts';
 import { versionFromPath } from './matrix.ts';
 
