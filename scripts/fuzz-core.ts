@@ -194,7 +194,10 @@ export async function defaultTargets(): Promise<FuzzTarget[]> {
         if (destination.manifest !== undefined) {
           const facts = streamFacts(decoded);
           checkStream(facts, destination.manifest, { source: destination.manifest });
-          chooseHosts({ kind: 'stream', facts }, [{ name: 'h', manifest: destination.manifest, machines: hostMachines }]);
+          // With the destination's load checks too (11.1 makes the ring check), taking the
+          // damaged stream as its own destination sample as well.
+          checkStream(facts, destination.manifest, { source: destination.manifest, runtime: { stream: decoded, destination: { ...destination, version: { major: 11, minor: 1 }, sample: decoded } } });
+          chooseHosts({ kind: 'stream', facts, stream: decoded }, [{ name: 'h', manifest: destination.manifest, machines: hostMachines, release: '11.1', sample: decoded }]);
         }
       },
     },

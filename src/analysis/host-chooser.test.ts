@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../format/test-support/fixtures.ts';
 import { parseDeviceModels, type DeviceModelManifest } from '../manifest/device-models.ts';
 import { chooseHosts, type HostCandidate } from './host-chooser.ts';
+import { streamFacts } from './stream-facts.ts';
 import { factsOf, manifestFor, queryMachinesFor } from './test-support/real-loads.ts';
+import { decodeRealStream } from './test-support/real-runs.ts';
 
 const host = (name: string, version: string, machine: string, models?: DeviceModelManifest): HostCandidate => ({
   name,
@@ -17,6 +19,36 @@ function models(json: unknown): DeviceModelManifest {
   if (!parsed.ok) throw new Error(parsed.error.message);
   return parsed.value;
 }
+
+describe("chooseHosts with the hosts' load checks", () => {
+  it('judges the decoded stream by each host release and sample, one reason per device and check', async () => {
+    const stream = await decodeRealStream('streams/x86_64/10.0/pc-q35-7.2-virtio.mig.gz');
+    const vm = { kind: 'stream', facts: streamFacts(stream), stream } as const;
+    const sample = await decodeRealStream('streams/x86_64/11.1/pc-q35-7.2-virtio.mig.gz');
+    const [withRelease, withSample, bare, factsOnly] = [
+      ...chooseHosts(vm, [
+        { ...host('r', '11.1', 'pc-q35-7.2'), release: '11.1' },
+        // No manifest: the devices' layout is unchecked, their load checks still run.
+        { name: 's', release: '11.1', sample },
+        host('n', '11.1', 'pc-q35-7.2'),
+      ]),
+      ...chooseHosts({ kind: 'stream', facts: vm.facts }, [{ ...host('f', '11.1', 'pc-q35-7.2'), release: '11.1' }]),
+    ];
+    const refused = (c: typeof bare) => c?.reasons.filter((r) => r.kind === 'runtime-check-fails').map((r) => r.device);
+    expect(withRelease?.decision).toBe('reject');
+    expect(refused(withRelease)).toEqual(['virtio-net', 'virtio-balloon', 'virtio-console', 'virtio-gpu', 'virtio-rng']);
+    expect(withSample?.decision).toBe('reject');
+    expect(refused(withSample)).toEqual(refused(withRelease));
+    expect(withSample?.reasons.map((r) => r.kind)).toContain('devices-unchecked');
+    // Without the release, the same rings are only a warning that names it.
+    expect(bare?.decision).toBe('accept');
+    const warnings = bare?.reasons.filter((r) => r.kind === 'runtime-check-at-risk') ?? [];
+    expect(warnings.length).toBe(5);
+    expect(warnings.every((r) => r.message.includes("For n, give the host's release (write VERSION=FILE for one of its files)."))).toBe(true);
+    // A VM known only by its facts has no values to check.
+    expect(factsOnly?.reasons.filter((r) => r.kind.startsWith('runtime-check'))).toEqual([]);
+  });
+});
 
 describe('chooseHosts for a stream', () => {
   it('rejects a 7.2 host for an 11.1 stream of machine pc-q35-11.1 (machine type missing) and accepts an 11.1 host', async () => {

@@ -8,24 +8,43 @@
  * type) or from the source's manifest and a machine type. Without a stream a device's `breaks`
  * holds only for VMs that have the device, so it rejects a host only when the caller lists
  * the VM's devices; otherwise it is a warning.
+ *
+ * With the decoded stream, each host's device load code judges the stream's values too
+ * (runtime-checks/: ring sizes, register lists), from what the host carries: its release and a
+ * stream its build saved with the VM's configuration (a destination sample). A check those
+ * cannot settle is a warning naming what is missing.
  */
+import type { DecodeResult } from '../format/model.ts';
 import { findDeviceModel, offeredParams, requiredParams, type DeviceModelManifest } from '../manifest/device-models.ts';
 import { findMachine, type QueryMachines } from '../manifest/query-machines.ts';
 import type { VmstateManifest } from '../manifest/vmstate-manifest.ts';
+import type { DestinationKnowledge } from './explain/predict.ts';
+import { parseQemuVersion } from './explain/qemu-version.ts';
 import { judgeManifests } from './judge-findings.ts';
+import { runtimeFindings } from './runtime-findings.ts';
 import { checkStream } from './stream-check.ts';
 import type { StreamFacts } from './stream-facts.ts';
-import { byVerdict, worstVerdict, type JudgeFinding, type Verdict } from './verdict.ts';
+import { byVerdict, worstVerdict, type JudgeFinding, type RuntimeCheckDetail, type Verdict } from './verdict.ts';
 
 export interface HostCandidate {
   readonly name: string;
   readonly manifest?: VmstateManifest | undefined;
   readonly machines?: QueryMachines | undefined;
   readonly models?: DeviceModelManifest | undefined;
+  /** The host's QEMU release (`11.1`): which load checks its build makes. */
+  readonly release?: string | undefined;
+  /** A stream the host's build saved with the VM's configuration: facts about its devices. */
+  readonly sample?: DecodeResult | undefined;
 }
 
 export type VmToPlace =
-  | { readonly kind: 'stream'; readonly facts: StreamFacts; readonly sourceManifest?: VmstateManifest | undefined }
+  | {
+      readonly kind: 'stream';
+      readonly facts: StreamFacts;
+      readonly sourceManifest?: VmstateManifest | undefined;
+      /** The decoded stream the facts come from: with it, each host's load checks judge its values. */
+      readonly stream?: DecodeResult | undefined;
+    }
   | {
       readonly kind: 'manifest';
       readonly manifest: VmstateManifest;
@@ -41,6 +60,10 @@ export type HostReasonKind =
   | 'device-breaks'
   | 'device-at-risk'
   | 'devices-unchecked'
+  /** The host's device load code refuses the stream's values (a ring too large, a register it lacks). */
+  | 'runtime-check-fails'
+  /** A load check the host's inputs cannot settle; the message says what would. */
+  | 'runtime-check-at-risk'
   | 'model-missing'
   | 'model-params-missing'
   | 'models-unchecked';
@@ -52,6 +75,8 @@ export interface HostReason {
   readonly message: string;
   readonly device?: string | undefined;
   readonly model?: string | undefined;
+  /** For the runtime-check kinds: the check, and where in the stream. */
+  readonly runtime?: RuntimeCheckDetail | undefined;
 }
 
 export interface HostChoice {
@@ -84,8 +109,9 @@ function chooseOne(vm: VmToPlace, host: HostCandidate, requirements: DeviceModel
   if (host.manifest === undefined) {
     reasons.push({ kind: 'devices-unchecked', verdict: 'at-risk', message: `No -dump-vmstate manifest for ${host.name}: its devices were not checked.` });
   } else {
-    reasons.push(...deviceReasons(vm, findings));
+    reasons.push(...deviceReasons(vm, findings.filter((f) => f.kind !== 'runtime-check')));
   }
+  reasons.push(...runtimeReasons(host, findings.filter((f) => f.kind === 'runtime-check')));
   if (requirements !== undefined) reasons.push(...modelReasons(requirements, host));
   const ordered = byVerdict(reasons);
   return { host: host.name, decision: worstVerdict(ordered.map((r) => r.verdict)) === 'breaks' ? 'reject' : 'accept', reasons: ordered, findings };
@@ -124,11 +150,15 @@ function machineReasons(machine: string | undefined, host: HostCandidate): HostR
 
 function deviceFindings(vm: VmToPlace, host: HostCandidate): JudgeFinding[] {
   const dest = host.manifest;
-  if (dest === undefined) return [];
+  // Machine availability is judged from query-machines above; here the destination runs the
+  // VM's own machine type, with the VM's own configuration.
+  const runtime =
+    vm.kind === 'stream' && vm.stream !== undefined
+      ? { stream: vm.stream, destination: { machine: vm.facts.machineType, version: host.release !== undefined ? parseQemuVersion(host.release) : undefined, sample: host.sample } satisfies DestinationKnowledge }
+      : undefined;
+  if (dest === undefined) return runtime !== undefined ? [...runtimeFindings(runtime.stream, runtime.destination).findings] : [];
   if (vm.kind === 'stream') {
-    // Machine availability is judged from query-machines above; here the destination runs the
-    // VM's own machine type.
-    return [...checkStream(vm.facts, dest, { source: vm.sourceManifest, destMachineType: vm.facts.machineType }).findings];
+    return [...checkStream(vm.facts, dest, { source: vm.sourceManifest, destMachineType: vm.facts.machineType, runtime }).findings];
   }
   return [...judgeManifests(vm.manifest, dest).findings.filter((f) => f.kind !== 'device-only-in-dest')];
 }
@@ -153,6 +183,38 @@ function deviceReasons(vm: VmToPlace, findings: readonly JudgeFinding[]): HostRe
       const conditional = worst.verdict === 'breaks' ? ` (breaks only for VMs with ${device}; pass the VM's devices or a stream to decide)` : '';
       out.push({ kind: 'device-at-risk', verdict: 'at-risk', device, message: `${device}: ${worst.reason}${conditional}` });
     }
+  }
+  return out;
+}
+
+/** What settles a load check, in the terms a host is given by. */
+const HOST_INPUTS: Readonly<Record<string, string>> = {
+  '--dest-version': "the host's release (write VERSION=FILE for one of its files)",
+  '--dest-sample': "a stream the host's build saved with the VM's configuration (among the host's files)",
+  '--dest-cmdline': "the destination's command line (migscope check --dest-cmdline takes it)",
+};
+
+/** One reason per device and check family: the first section's finding, with how many share it. */
+function runtimeReasons(host: HostCandidate, findings: readonly JudgeFinding[]): HostReason[] {
+  const groups = new Map<string, JudgeFinding[]>();
+  for (const f of findings) {
+    if (f.verdict === 'fine') continue;
+    const key = `${f.device}\u0000${f.runtime?.family ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const out: HostReason[] = [];
+  for (const list of groups.values()) {
+    const first = byVerdict(list)[0] as JudgeFinding;
+    const more = list.length > 1 ? ` (${list.length} sections of ${first.device} alike)` : '';
+    const missing = first.runtime?.missing ?? [];
+    const settle = missing.length > 0 ? ` For ${host.name}, give ${missing.map((m) => HOST_INPUTS[m] ?? m).join(' and ')}.` : '';
+    out.push({
+      kind: first.verdict === 'breaks' ? 'runtime-check-fails' : 'runtime-check-at-risk',
+      verdict: first.verdict,
+      device: first.device,
+      message: `${first.device}: ${first.reason}${more}${settle}`,
+      runtime: first.runtime,
+    });
   }
   return out;
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +78,87 @@ describe('migscope hosts', () => {
     const twice = await run(['hosts', '--stream', `${FIXTURES}streams/11.1/pc-q35-11.1-default.mig.gz`, '--host', `h:${V}/11.1/qmp-query-machines.json,${V}/7.2/qmp-query-machines.json`]);
     expect(twice.code).toBe(2);
     expect(twice.err).toMatch(/already has a query-machines reply\n$/);
+  });
+
+  describe("the hosts' load checks (fixtures/real-runs)", () => {
+    const RR = `${FIXTURES}real-runs/`;
+    interface RuntimeHostsJson {
+      hosts: {
+        host: string;
+        release: string | null;
+        releaseFrom: string | null;
+        sample: string | null;
+        decision: string;
+        reasons: { kind: string; verdict: string; message: string; device?: string; runtime?: { family: string; offset?: number; field?: string; message?: string; missing: string[] } }[];
+      }[];
+    }
+
+    it('rejects an 11.1 host for a 10.0.13 virtio VM (its rings exceed what 11.1 allocates) and accepts a 10.0 host', async () => {
+      const result = await run([
+        'hosts',
+        '--stream', `${RR}streams/x86_64/10.0/pc-q35-7.2-virtio.mig.gz`,
+        '--host', `trixie:${RR}versions/10.0/vmstate-pc-q35-7.2.json.gz,${RR}versions/10.0/qmp-query-machines.json`,
+        ...host('sid', '11.1', 'pc-q35-7.2'),
+        '--json',
+      ]);
+      expect(result.err).toBe('');
+      expect(result.code).toBe(0);
+      const h = JSON.parse(result.out) as RuntimeHostsJson;
+      expect(h.hosts.map((x) => [x.host, x.release, x.releaseFrom, x.decision])).toEqual([
+        ['trixie', '10.0', 'path', 'accept'],
+        ['sid', '11.1', 'path', 'reject'],
+      ]);
+      const refused = h.hosts[1]?.reasons.filter((r) => r.kind === 'runtime-check-fails') ?? [];
+      expect(refused.map((r) => r.device)).toEqual(['virtio-net', 'virtio-balloon', 'virtio-console', 'virtio-gpu', 'virtio-rng']);
+      expect(refused[0]).toMatchObject({ verdict: 'breaks', runtime: { family: 'virtio-rings', field: 'virtio/queues[0]/vring.num', offset: 0x174795 } });
+      expect(refused[0]?.message).toContain('"VQ 0 vring.num 1024 exceeds allocated max 256"');
+      expect(h.hosts[0]?.reasons.filter((r) => r.kind.startsWith('runtime-check'))).toEqual([]);
+
+      const text = await run(['hosts', '--stream', `${RR}streams/x86_64/10.0/pc-q35-7.2-virtio.mig.gz`, ...host('sid', '11.1', 'pc-q35-7.2')]);
+      expect(text.code).toBe(1);
+      expect(text.out).toMatch(/^sid: reject\n {2}QEMU 11\.1 \(from its files' folder or name\)\n/m);
+      expect(text.out).toMatch(/^ {2}reject {2}virtio-net: QEMU 11\.1's device load code refuses section '0000:00:01\.0\/virtio-net' instance 0 at 0x174795/m);
+    });
+
+    it("judges an Arm VM's register list by the host's sample, and warns what is missing without one", async () => {
+      const manifest = `${FIXTURES}versions-extra/aarch64-11.1/vmstate-virt-7.2.json.gz`;
+      const result = await run([
+        'hosts',
+        '--stream', `${RR}streams/aarch64/7.2/virt-7.2-minimal.mig.gz`,
+        '--host', `with:${manifest},${RR}streams/aarch64/11.1/virt-7.2-minimal.mig.gz`,
+        '--host', `without:11.1=${manifest}`,
+        '--host', `own:${RR}versions/aarch64-7.2/vmstate-virt-7.2.json.gz,7.2=${RR}streams/aarch64/7.2/virt-7.2-minimal.mig.gz`,
+        '--json',
+      ]);
+      expect(result.err).toBe('');
+      const h = JSON.parse(result.out) as RuntimeHostsJson;
+      expect(h.hosts.map((x) => [x.host, x.release, x.releaseFrom, x.sample !== null, x.decision])).toEqual([
+        ['with', '11.1', 'path', true, 'reject'],
+        ['without', '11.1', 'label', false, 'accept'],
+        ['own', '7.2', 'label', true, 'accept'],
+      ]);
+      const refused = h.hosts[0]?.reasons.find((r) => r.kind === 'runtime-check-fails');
+      expect(refused?.runtime).toMatchObject({ family: 'arm-cpregs', field: 'cpreg_vmstate_indexes[86]', offset: 0x96851 });
+      expect(refused?.runtime?.message?.split('\n')[0]).toBe('handle_cpreg_only_in_incoming_stream: system register 0x200f3a00 in the incoming stream but unknown on the destination: fail migration');
+      const warning = h.hosts[1]?.reasons.find((r) => r.kind === 'runtime-check-at-risk');
+      expect(warning).toMatchObject({ verdict: 'at-risk', device: 'cpu', runtime: { family: 'arm-cpregs', missing: ['--dest-sample'] } });
+      expect(warning?.message).toContain("For without, give a stream the host's build saved with the VM's configuration (among the host's files).");
+      expect(h.hosts[2]?.reasons.filter((r) => r.kind.startsWith('runtime-check'))).toEqual([]);
+    });
+
+    it('refuses a host whose files name two releases, a bad label, and a sample that does not decode', async () => {
+      const stream = `${RR}streams/x86_64/10.0/pc-q35-7.2-virtio.mig.gz`;
+      const two = await run(['hosts', '--stream', stream, '--host', `h:7.2=${V}/7.2/vmstate-pc-q35-7.2.json.gz,11.1=${V}/11.1/qmp-query-machines.json`]);
+      expect(two.code).toBe(2);
+      expect(two.err).toMatch(/^error: hosts: host h: its files name releases 7\.2 and 11\.1 .*; label them alike\n$/);
+      const bad = await run(['hosts', '--stream', stream, '--host', `h:seven=${V}/7.2/vmstate-pc-q35-7.2.json.gz`]);
+      expect(bad.err).toMatch(/^error: hosts: host h: 'seven' in seven=.* is not a QEMU version/);
+      const cut = join(dir, 'cut.mig');
+      writeFileSync(cut, gunzipSync(readFileSync(stream)).subarray(0, 5000));
+      const damaged = await run(['hosts', '--stream', stream, '--host', `h:${V}/11.1/vmstate-pc-q35-7.2.json.gz,${cut}`]);
+      expect(damaged.code).toBe(2);
+      expect(damaged.err).toMatch(/^error: hosts: host h: .*cut\.mig: the stream does not decode \(UNEXPECTED_EOF at 0x/);
+    });
   });
 
   it.each([

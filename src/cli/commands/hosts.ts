@@ -2,12 +2,16 @@
  * `migscope hosts --stream S | --src-manifest M --machine T --host NAME:file,file,... [--json]`:
  * accept or reject each candidate destination host for one VM, with reasons.
  */
+import { basename } from 'node:path';
+import type { DecodeResult } from '../../format/index.ts';
 import { formatInputError, type QueryMachines, type VmstateManifest } from '../../manifest/index.ts';
 import type { DeviceModelManifest } from '../../manifest/device-models.ts';
-import { chooseHosts, machineOf, type HostCandidate, type HostChoice, type VmToPlace } from '../../analysis/host-chooser.ts';
 import { findingJson } from '../../analysis/finding-json.ts';
+import { chooseHosts, machineOf, type HostCandidate, type HostChoice, type VmToPlace } from '../../analysis/host-chooser.ts';
+import { newestMachineVersion, parseTypedVersion, splitLabel, versionFromName } from '../../analysis/release-label.ts';
 import { readArguments } from '../arguments.ts';
-import { loadInputDocument, loadManifest, loadStream } from '../input-files.ts';
+import { readSample } from '../destination-options.ts';
+import { loadInputDocument, loadManifest, loadStream, looksLikeStream } from '../input-files.ts';
 import { usageError, type CommandIo } from '../io.ts';
 
 export const hostsUsage = `usage: migscope hosts (--stream S [--src-manifest M] | --src-manifest M --machine T)
@@ -20,7 +24,12 @@ Says for each candidate host whether the VM can migrate there, and why not.
                       fields the stream's vmdesc cannot show; without: the VM is described by it)
   --machine T         the VM's machine type (required without --stream)
   --host NAME:FILES   a candidate: its -dump-vmstate manifest, its query-machines reply, and
-                      optionally its device-model manifest, comma-separated, in any order
+                      optionally its device-model manifest and a stream its build saved with
+                      the VM's configuration (a destination sample: its queue sizes and register
+                      lists), comma-separated, in any order, each as FILE or VERSION=FILE.
+                      With --stream the host's load checks judge the stream's values: they need
+                      the host's release (a VERSION= label, else a file's folder or name, else
+                      its query-machines' newest machine type) and, for some, the sample
   --models FILE       the device models the VM needs (same shape as a host's device-model
                       manifest; a version without params means the host's definition of it)
   --devices LIST      without --stream: the VM's devices (vmsd names or QOM types, comma-
@@ -62,7 +71,7 @@ export async function hostsCommand(args: readonly string[], io: CommandIo): Prom
     if (parsed.machine !== undefined && facts.machineType !== undefined && parsed.machine !== facts.machineType) {
       return usageError(io, `hosts: --machine ${parsed.machine} contradicts the stream's machine type ${facts.machineType}`);
     }
-    vm = { kind: 'stream', facts, sourceManifest: source };
+    vm = { kind: 'stream', facts, sourceManifest: source, stream: loaded.value.result };
   } else if (source !== undefined && parsed.machine !== undefined) {
     vm = { kind: 'manifest', manifest: source, machine: parsed.machine, devices: parsed.devices };
   } else {
@@ -78,15 +87,34 @@ export async function hostsCommand(args: readonly string[], io: CommandIo): Prom
   }
 
   const candidates: HostCandidate[] = [];
+  const releases: HostRelease[] = [];
   for (const host of parsed.hosts) {
     let manifest: VmstateManifest | undefined;
     let machines: QueryMachines | undefined;
     let models: DeviceModelManifest | undefined;
-    for (const file of host.files) {
+    let sample: { readonly file: string; readonly result: DecodeResult } | undefined;
+    const labels: { readonly version: string; readonly file: string }[] = [];
+    const named: { readonly version: string; readonly file: string }[] = [];
+    for (const arg of host.files) {
+      const { label, file } = splitLabel(arg);
+      if (label !== undefined) {
+        const version = parseTypedVersion(label);
+        if (version === undefined) return usageError(io, `hosts: host ${host.name}: '${label}' in ${arg} is not a QEMU version (e.g. 11.1)`);
+        labels.push({ version, file });
+      }
+      const fromName = versionFromName(basename(file), file)?.version;
+      if (fromName !== undefined) named.push({ version: fromName, file });
+      const twice = (what: string): number => usageError(io, `${file}: $: host ${host.name} already has a ${what}`);
+      if (await looksLikeStream(file)) {
+        if (sample !== undefined) return twice('destination sample');
+        const read = await readSample(file);
+        if (!read.ok) return usageError(io, `hosts: host ${host.name}: ${read.error}`);
+        sample = { file, result: read.value };
+        continue;
+      }
       const doc = await loadInputDocument(file);
       if (!doc.ok) return usageError(io, formatInputError(doc.error));
       const v = doc.value;
-      const twice = (what: string): number => usageError(io, `${file}: $: host ${host.name} already has a ${what}`);
       if (v.kind === 'manifest') {
         if (manifest !== undefined) return twice('manifest');
         manifest = v.manifest;
@@ -100,12 +128,41 @@ export async function hostsCommand(args: readonly string[], io: CommandIo): Prom
         return usageError(io, `${file}: $: -device help output is not a host input of hosts`);
       }
     }
-    candidates.push({ name: host.name, manifest, machines, models });
+    const release = hostRelease(labels, named, machines);
+    if (typeof release === 'string') return usageError(io, `hosts: host ${host.name}: ${release}`);
+    releases.push({ ...release, sample: sample?.file });
+    candidates.push({ name: host.name, manifest, machines, models, release: release.version, sample: sample?.result });
   }
 
   const choices = chooseHosts(vm, candidates, { requirements });
-  io.out(parsed.json ? `${JSON.stringify(hostsJson(vm, choices), undefined, 2)}\n` : hostsText(vm, choices));
+  io.out(parsed.json ? `${JSON.stringify(hostsJson(vm, choices, releases), undefined, 2)}\n` : hostsText(vm, choices, releases));
   return choices.some((c) => c.decision === 'accept') ? 0 : 1;
+}
+
+/** Which release a host runs, where that was read, and its sample's file. */
+interface HostRelease {
+  readonly version: string | undefined;
+  readonly from: 'label' | 'path' | 'query-machines' | undefined;
+  readonly sample: string | undefined;
+}
+
+/**
+ * The host's release: its files' VERSION= labels, else the release their folders or names say,
+ * else its query-machines' newest versioned machine type (each build's own). Files that name
+ * different releases are a mistake to report, not a choice to make.
+ */
+function hostRelease(
+  labels: readonly { readonly version: string; readonly file: string }[],
+  named: readonly { readonly version: string; readonly file: string }[],
+  machines: QueryMachines | undefined,
+): Omit<HostRelease, 'sample'> | string {
+  for (const [list, from] of [[labels, 'label'], [named, 'path']] as const) {
+    const versions = [...new Set(list.map((l) => l.version))];
+    if (versions.length > 1) return `its files name releases ${versions.join(' and ')} (${list.map((l) => `${l.version}: ${l.file}`).join(', ')}); ${from === 'label' ? 'label them alike' : 'write VERSION=FILE for one of them'}`;
+    if (versions[0] !== undefined) return { version: versions[0], from };
+  }
+  const newest = machines !== undefined ? newestMachineVersion(machines) : undefined;
+  return newest !== undefined ? { version: newest, from: 'query-machines' } : { version: undefined, from: undefined };
 }
 
 function describeVm(vm: VmToPlace): Record<string, unknown> {
@@ -114,20 +171,30 @@ function describeVm(vm: VmToPlace): Record<string, unknown> {
     : { from: 'manifest', manifest: vm.manifest.file, machineType: vm.machine, devices: vm.devices };
 }
 
-function hostsJson(vm: VmToPlace, choices: readonly HostChoice[]): unknown {
+function hostsJson(vm: VmToPlace, choices: readonly HostChoice[], releases: readonly HostRelease[]): unknown {
   return {
     vm: describeVm(vm),
-    hosts: choices.map((c) => ({ host: c.host, decision: c.decision, reasons: c.reasons, findings: c.findings.map(findingJson) })),
+    hosts: choices.map((c, i) => ({
+      host: c.host,
+      release: releases[i]?.version ?? null,
+      releaseFrom: releases[i]?.from ?? null,
+      sample: releases[i]?.sample ?? null,
+      decision: c.decision,
+      reasons: c.reasons,
+      findings: c.findings.map(findingJson),
+    })),
   };
 }
 
-function hostsText(vm: VmToPlace, choices: readonly HostChoice[]): string {
+function hostsText(vm: VmToPlace, choices: readonly HostChoice[], releases: readonly HostRelease[]): string {
   let text =
     vm.kind === 'stream'
       ? `VM: stream ${vm.facts.name}, machine type ${vm.facts.machineType ?? 'unknown'}, ${vm.facts.devices.length} device sections\n`
       : `VM: described by ${vm.manifest.file}, machine type ${machineOf(vm) ?? 'unknown'}${vm.devices === undefined ? '' : `, devices ${vm.devices.join(', ')}`}\n`;
-  for (const c of choices) {
+  for (const [i, c] of choices.entries()) {
     text += `${c.host}: ${c.decision}\n`;
+    const r = releases[i];
+    if (r?.version !== undefined || r?.sample !== undefined) text += `  QEMU ${r.version ?? 'release unknown'}${r.from !== undefined ? ` (from ${r.from === 'label' ? 'its VERSION= label' : r.from === 'path' ? "its files' folder or name" : 'its query-machines'})` : ''}${r.sample !== undefined ? `, destination sample ${r.sample}` : ''}\n`;
     for (const r of c.reasons) if (r.verdict !== 'fine') text += `  ${r.verdict === 'breaks' ? 'reject ' : 'warning'} ${r.message}\n`;
   }
   return text;

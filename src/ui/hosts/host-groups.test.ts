@@ -30,6 +30,16 @@ describe('hostGroups', () => {
     expect(groups[0]?.candidate.manifest?.machine).toBe('pc-q35-5.2');
     expect(groups[0]?.notes[0]).toMatch(/2 manifests; vmstate-pc-q35-5.2.json.gz is used/);
     expect(groups[1]?.candidate.machines).toBeDefined();
+    // The release decides the host's load checks.
+    expect(groups.map((g) => g.candidate.release)).toEqual(['7.2', '11.1']);
+  });
+
+  it('gives a host of files of several releases no release', () => {
+    const groups = hostGroups(files, new Map<string, Assignment>([['d', 'QEMU 7.2']]), undefined);
+    expect(groups.map((g) => [g.candidate.name, g.candidate.release])).toEqual([
+      ['QEMU 7.2', undefined],
+      ['QEMU 11.1', '11.1'],
+    ]);
   });
 
   it('follows what the user assigned: another host, no host, the VM’s source', () => {

@@ -64,7 +64,8 @@ export function hostGroups(files: readonly HostFile[], chosen: ReadonlyMap<strin
     if (machinesFiles.length > 1) notes.push(`${machinesFiles.length} machine lists; ${machinesFiles[0]?.name ?? '?'} is used.`);
     const versions = [...new Set(list.flatMap((f) => (f.version !== undefined ? [f.version] : [])))];
     if (versions.length > 1) notes.push(`files of several releases (${versions.join(', ')}) are grouped here.`);
-    groups.push({ candidate: { name, manifest: manifest?.manifest, machines: machinesFiles[0]?.machines }, files: list, notes });
+    // The release decides which load checks the host's build makes: only one its files agree on.
+    groups.push({ candidate: { name, manifest: manifest?.manifest, machines: machinesFiles[0]?.machines, release: versions.length === 1 ? versions[0] : undefined }, files: list, notes });
   }
   return groups.sort((a, b) => compareHostNames(a.candidate.name, b.candidate.name));
 }

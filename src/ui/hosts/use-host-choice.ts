@@ -54,7 +54,7 @@ export function useHostChoice(): HostsState {
     if (streamFile === undefined) vmProblem = 'No stream is loaded: load one, or describe the VM by a manifest.';
     else if (decode.query.isError) vmProblem = `${streamFile.file.name} does not decode: ${decode.query.error.message}`;
     else if (decoded !== undefined && facts === undefined) vmProblem = `${streamFile.file.name} has no configuration section: not a readable migration stream.`;
-    else if (facts !== undefined) vm = { kind: 'stream', facts, sourceManifest: source?.manifest };
+    else if (facts !== undefined) vm = { kind: 'stream', facts, sourceManifest: source?.manifest, stream: decoded };
   } else {
     const machine = inputs.machine.trim() !== '' ? inputs.machine.trim() : source?.manifest?.machine;
     if (source?.manifest === undefined) vmProblem = "Pick the source's manifest: set one manifest's host to \u201cthe VM's source\u201d.";
@@ -68,7 +68,7 @@ export function useHostChoice(): HostsState {
   const vmMachine = vm?.kind === 'stream' ? vm.facts.machineType : vm?.machine;
   const stableFiles = useStableList(hostFiles.flatMap((f) => [f.id, f.version, f.manifest, f.machines]));
   const groups = useMemo(() => hostGroups(hostFiles, chosen, vmMachine), [stableFiles, chosen, vmMachine]);
-  const vmKey = useStableList<unknown>(vm === undefined ? [] : vm.kind === 'stream' ? [vm.kind, vm.facts, vm.sourceManifest] : [vm.kind, vm.manifest, vm.machine, vm.devices?.join(',')]);
+  const vmKey = useStableList<unknown>(vm === undefined ? [] : vm.kind === 'stream' ? [vm.kind, vm.facts, vm.sourceManifest, vm.stream] : [vm.kind, vm.manifest, vm.machine, vm.devices?.join(',')]);
   const results = useMemo(() => {
     if (vm === undefined || groups.length === 0) return [];
     const choices = chooseHosts(vm, groups.map((g) => g.candidate));
