@@ -68,7 +68,9 @@ function fromSharedLoad(row: LoadRow): RealLoad {
     return path;
   };
   const stream = streamPath(row);
-  const sample = join(FIXTURES, 'streams', row.dst, `${row.machine}-${row.config}.mig.gz`);
+  // The destination build's own stream: the shared copy, else the one the real runs saved with
+  // the same build and configuration.
+  const sample = [join(FIXTURES, 'streams', row.dst, `${row.machine}-${row.config}.mig.gz`), join(REAL_RUNS, streamFileOf('x86_64', row.dst, row.machine, row.config))].find((p) => existsSync(p));
   return {
     id: `loads ${row.src}__${row.dst}__${row.machine}-${row.config}`,
     outcome: row.outcome,
@@ -80,7 +82,7 @@ function fromSharedLoad(row: LoadRow): RealLoad {
     machine: row.machine,
     stream,
     cmdline: stream.replace(/\.mig\.gz$/, '.cmd'),
-    sample: existsSync(sample) ? sample : undefined,
+    sample,
   };
 }
 
