@@ -14,6 +14,7 @@
 import type { DecodeResult, SectionRecord, VmdescDevice } from '../../format/model.ts';
 import type { DevicePropertiesHelp } from '../../manifest/device-properties.ts';
 import { runSectionChecks, type PropertySources, type RuntimeDestination } from '../runtime-checks/index.ts';
+import { checkRamBlockSize } from '../runtime-checks/ram-blocks.ts';
 import { archOfMachine, knownBuild } from '../build-profiles/index.ts';
 import type { VmstateDevice, VmstateManifest } from '../../manifest/vmstate-manifest.ts';
 import { devicesByVmsdName } from '../../manifest/vmstate-manifest.ts';
@@ -200,12 +201,12 @@ export function runtimeDestination(dest: DestinationKnowledge, resolved: Resolve
   const compat = machineType !== undefined ? dest.machines?.compatProps?.get(machineType) : undefined;
   let defaults = dest.deviceProperties;
   const arch = archOfMachine(machineType);
-  if (defaults === undefined && resolved.version !== undefined && arch !== undefined) {
-    const build = knownBuild(resolved.version, arch);
-    if (build !== undefined) {
-      defaults = build.deviceProperties;
-      assumptions?.push(`device property defaults of Debian's QEMU ${build.qemu} (${build.package}, ${arch}), the ${build.release} build migscope has -device help of; give --dest-device-help for another build`);
-    }
+  const build = resolved.version !== undefined && arch !== undefined ? knownBuild(resolved.version, arch) : undefined;
+  if (build !== undefined) {
+    if (defaults === undefined) defaults = build.deviceProperties;
+    assumptions?.push(
+      `the destination is Debian's QEMU ${build.qemu} (${build.package}, ${arch}), the ${build.release} build migscope has real data of: its -device defaults${dest.deviceProperties !== undefined ? ' (given ones win)' : ''} and firmware / option ROM sizes; give --dest-sample${dest.deviceProperties === undefined ? ' or --dest-device-help' : ''} for another build`,
+    );
   }
   const properties: PropertySources = {
     defaults,
@@ -216,7 +217,7 @@ export function runtimeDestination(dest: DestinationKnowledge, resolved: Resolve
         : `the destination's query-machines reply has no machine type '${machineType ?? '?'}'`,
     globals: dest.cmdline?.globals,
   };
-  return { version: resolved.version, machineType, cmdline: dest.cmdline, properties, sample: dest.sample, sampleName: dest.sample?.source.name };
+  return { version: resolved.version, machineType, cmdline: dest.cmdline, properties, sample: dest.sample, sampleName: dest.sample?.source.name, build };
 }
 
 function finish(ctx: Ctx, failure: ExplainFailure | undefined): Prediction {
@@ -457,19 +458,13 @@ function commandFailure(ctx: Ctx, cmd: number, name: string, length: number, sta
 // ---------------------------------------------------------------------------------------------
 // RAM blocks
 
-/** The main RAM block a `-m` size describes (before `-machine memory-backend=`). */
-function mainRamBlock(family: string): string | undefined {
-  if (family === 'i440fx' || family === 'q35') return 'pc.ram';
-  if (family === 'virt') return 'mach-virt.ram';
-  return undefined;
-}
-
 function ramFailure(ctx: Ctx, record: SectionRecord, seenPaths: Set<string>): ExplainFailure | undefined {
-  const { stream, placement, dest, version } = ctx;
+  const { stream, placement, version } = ctx;
   const ram = stream.ram;
   if (ram === undefined) return undefined;
   const located = findSection(stream, record.idstr, record.instanceId);
   const section = located !== undefined ? toFailureSection(located) : undefined;
+  const unknownSizes: ExplainNote[] = [];
   for (const block of ram.blocks) {
     const { path, name } = splitIdstr(block.name);
     if (path !== undefined) {
@@ -480,44 +475,35 @@ function ramFailure(ctx: Ctx, record: SectionRecord, seenPaths: Set<string>): Ex
       }
       if (placementIsGuess(ctx, placement, path)) continue;
       const problem = blockProblem(placement, path, name);
-      if (problem === undefined) continue;
-      const lines = msg.unknownRamblockLines(block.name, version);
-      return makeFailure({
-        cause: 'RAMBLOCK_MISMATCH',
-        section,
-        field: `ram/${block.name}`,
-        offset: block.offset,
-        length: 1 + utf8Length(block.name) + 8,
-        message: lines,
-        explanation:
-          `The stream's RAM block list (the setup record of the 'ram' section, read before any device) names '${block.name}' (${block.usedLength} bytes), ` +
-          `the ${name} of the PCI device at ${path}. ${problem.why} ` +
-          `RAM block names embed the device's PCI address, so the destination must have the same device at the same slot.`,
-        fix: problem.fix,
-        values: [{ name: 'block', offset: block.offset, length: 1 + utf8Length(block.name) + 8, value: `'${block.name}' ${block.usedLength} bytes` }],
-      });
+      if (problem !== undefined) {
+        const lines = msg.unknownRamblockLines(block.name, version);
+        return makeFailure({
+          cause: 'RAMBLOCK_MISMATCH',
+          section,
+          field: `ram/${block.name}`,
+          offset: block.offset,
+          length: 1 + utf8Length(block.name) + 8,
+          message: lines,
+          explanation:
+            `The stream's RAM block list (the setup record of the 'ram' section, read before any device) names '${block.name}' (${block.usedLength} bytes), ` +
+            `the ${name} of the PCI device at ${path}. ${problem.why} ` +
+            `RAM block names embed the device's PCI address, so the destination must have the same device at the same slot.`,
+          fix: problem.fix,
+          values: [{ name: 'block', offset: block.offset, length: 1 + utf8Length(block.name) + 8, value: `'${block.name}' ${block.usedLength} bytes` }],
+        });
+      }
     }
-    const family = placement?.family ?? machineFamily(stream.configuration?.machineType);
-    const memory = dest.cmdline?.memory;
-    if (memory !== undefined && block.name === mainRamBlock(family) && dest.cmdline?.machineProps.get('memory-backend') === undefined && memory !== block.usedLength) {
-      return makeFailure({
-        cause: 'RAMBLOCK_MISMATCH',
-        section,
-        field: `ram/${block.name}`,
-        offset: block.offset,
-        length: 1 + utf8Length(block.name) + 8,
-        message: msg.ramSizeLines(block.name, block.usedLength, memory, version),
-        explanation: `The guest RAM block '${block.name}' is ${block.usedLength} bytes (${mib(block.usedLength)}) in the stream; the destination's -m gives ${memory} bytes (${mib(memory)}). Guest RAM is not resizeable, so the sizes must be equal.`,
-        fix: `Start the destination with -m ${mib(block.usedLength).replace(' ', '')}.`,
-        values: [{ name: 'block', offset: block.offset, length: 1 + utf8Length(block.name) + 8, value: `'${block.name}' ${block.usedLength} bytes` }],
-      });
-    }
+    const size = checkRamBlockSize(block, located, ctx.runtime);
+    if (size.verdict === 'fails') return size.failure;
+    if (size.verdict === 'at-risk') unknownSizes.push(size.note);
+  }
+  // One note for every block whose destination size is unknown (they share the missing input).
+  const first = unknownSizes[0];
+  if (first !== undefined) {
+    const names = unknownSizes.map((n) => /'([^']+)'/.exec(n.text)?.[1] ?? '?');
+    ctx.notes.push({ ...first, text: `the destination's sizes of the RAM blocks ${names.map((n) => `'${n}'`).join(', ')} (firmware, option ROMs, video RAM of the destination host) are not known, and QEMU refuses a block of another size; give --dest-sample (a stream the destination build saved with the same configuration)${ctx.version === undefined ? ', or --dest-version for a Debian build migscope knows' : ''}` });
   }
   return undefined;
-}
-
-function mib(n: number): string {
-  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
 }
 
 function isMachinePath(family: ReturnType<typeof machineFamily>, path: string): boolean {

@@ -8,6 +8,7 @@ import type { PlacedDevice } from '../explain/device-placement.ts';
 import type { QemuCommandLine } from '../explain/qemu-cmdline.ts';
 import type { QemuVersion } from '../explain/qemu-version.ts';
 import type { LocatedSection } from '../explain/stream-locate.ts';
+import type { BuildProfile } from '../build-profiles/index.ts';
 import type { PropertySources } from './device-properties.ts';
 
 export interface RuntimeDestination {
@@ -23,6 +24,8 @@ export interface RuntimeDestination {
   readonly sample: DecodeResult | undefined;
   /** How to name the sample in a sentence (its file name). */
   readonly sampleName: string | undefined;
+  /** The Debian build of the destination's release migscope has data of, when there is one. */
+  readonly build?: BuildProfile | undefined;
 }
 
 export interface RuntimeSection {
