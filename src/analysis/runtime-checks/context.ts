@@ -46,14 +46,22 @@ export function fieldOfType(section: DecodedNode, type: string): DecodedNode | u
   return section.children?.find((c) => c.type === type);
 }
 
-/** The first node named `name` at any depth (fields of a section are shallow; this is bounded by the tree). */
-export function findField(root: DecodedNode, name: string): DecodedNode | undefined {
+/** Nodes below `root` that `keep` selects, outermost first, in stream order (not below a kept one). */
+export function nodesOf(root: DecodedNode, keep: (n: DecodedNode) => boolean): DecodedNode[] {
+  const out: DecodedNode[] = [];
   const stack: DecodedNode[] = [root];
   while (stack.length > 0) {
     const n = stack.pop() as DecodedNode;
-    if (n !== root && (n.name === name || n.field === name)) return n;
+    if (n !== root && keep(n)) {
+      out.push(n);
+      continue;
+    }
     const kids = n.children;
     if (kids !== undefined) for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as DecodedNode);
   }
-  return undefined;
+  return out;
+}
+
+export function loadingState(section: RuntimeSection): string {
+  return `error while loading state for instance 0x${section.record.instanceId.toString(16)} of device '${section.record.idstr}'`;
 }
