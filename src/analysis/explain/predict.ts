@@ -604,8 +604,20 @@ function sectionFailure(ctx: Ctx, record: SectionRecord): ExplainFailure | undef
     } else if (!(slot !== undefined && placement.machineSlots.has(slot)) && !placementIsGuess(ctx, placement, path)) {
       placed = placement.byPath.get(path);
       const names = placed !== undefined ? placed.vmsdNames : [];
-      const mismatch = placed === undefined || (names.length > 0 ? !names.includes(vmsd) : !guessedVmsdMatch(placed.qomType, vmsd));
-      if (mismatch) return unknownSectionFailure(ctx, located, placed, placement);
+      if (placed !== undefined && names.length === 0 && !guessedVmsdMatch(placed.qomType, vmsd)) {
+        // Without the destination's manifest, which section a QOM type saves is a guess.
+        ctx.notes.push({
+          severity: 'at-risk',
+          code: 'SECTION_OWNER_UNKNOWN',
+          text: `the destination has ${placed.qomType} at ${path}, and the stream has section '${record.idstr}' there; whether ${placed.qomType} saves '${vmsd}' is not known without the destination's manifest (--dest-manifest)`,
+          section: toFailureSection(located),
+          cause: 'UNKNOWN_SECTION',
+          message: msg.unknownSectionLines(located.idstr, located.instance, version).join('\n'),
+          fix: "Give the destination build's -dump-vmstate manifest (--dest-manifest).",
+        });
+      } else if (placed === undefined || (names.length > 0 ? !names.includes(vmsd) : !guessedVmsdMatch(placed.qomType, vmsd))) {
+        return unknownSectionFailure(ctx, located, placed, placement);
+      }
     } else {
       // A machine slot, or a guess already noted: the device there (if any) picks the vmsd.
       placed = placement.byPath.get(path);
