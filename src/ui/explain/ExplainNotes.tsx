@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import { formatQemuVersion, type ExplainResult } from '../../analysis/explain/index.ts';
+import { inUiTerms } from './ui-terms.ts';
 
 export interface ExplainNotesProps {
   readonly result: ExplainResult;
@@ -44,8 +45,8 @@ export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProp
           <ul data-testid="explain-risks">
             {risks.map((n, i) => (
               <li key={`${n.code}-${i}`}>
-                <span className="explain-code">{n.code}</span> {n.text}
-                {n.fix !== undefined ? <div className="muted">To settle it: {n.fix}</div> : undefined}
+                <span className="explain-code">{n.code}</span> {inUiTerms(n.text)}
+                {n.fix !== undefined ? <div className="muted">To settle it: {inUiTerms(n.fix)}</div> : undefined}
               </li>
             ))}
           </ul>
@@ -57,7 +58,7 @@ export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProp
           <ul data-testid="explain-notes">
             {info.map((n, i) => (
               <li key={`${n.code}-${i}`}>
-                <span className="explain-code">{n.code}</span> {n.text}
+                <span className="explain-code">{n.code}</span> {inUiTerms(n.text)}
               </li>
             ))}
           </ul>
@@ -68,7 +69,7 @@ export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProp
           <h3>Assumed</h3>
           <ul data-testid="explain-assumptions">
             {result.assumptions.map((a) => (
-              <li key={a}>{a}</li>
+              <li key={a}>{inUiTerms(a)}</li>
             ))}
           </ul>
         </section>
