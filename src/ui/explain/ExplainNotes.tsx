@@ -8,6 +8,9 @@ export interface ExplainNotesProps {
   readonly problems: readonly string[];
   /** Where the view found the release it gave the analysis (a file name), when it did. */
   readonly versionFrom: string | undefined;
+  /** The destination sample and `-device NAME,help` file the analysis was given, by name. */
+  readonly sampleName?: string | undefined;
+  readonly devicePropsName?: string | undefined;
 }
 
 const MACHINE_SOURCE: Readonly<Record<string, string>> = {
@@ -18,7 +21,7 @@ const MACHINE_SOURCE: Readonly<Record<string, string>> = {
 };
 
 /** Everything around the verdict: risks, notes, what was assumed, what the destination is. */
-export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProps): ReactElement {
+export function ExplainNotes({ result, problems, versionFrom, sampleName, devicePropsName }: ExplainNotesProps): ReactElement {
   const risks = result.notes.filter((n) => n.severity === 'at-risk');
   const info = result.notes.filter((n) => n.severity === 'info');
   const d = result.destination;
@@ -107,6 +110,24 @@ export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProp
                     ) : undefined}
                   </dd>
                 </div>
+                {sampleName !== undefined ? (
+                  <div>
+                    <dt>sample</dt>
+                    <dd data-testid="explain-sample-used">
+                      <span className="mono">{sampleName}</span>
+                      <span className="muted"> (a stream the destination build saved: its values are facts about the destination)</span>
+                    </dd>
+                  </div>
+                ) : undefined}
+                {devicePropsName !== undefined ? (
+                  <div>
+                    <dt>defaults</dt>
+                    <dd>
+                      <span className="mono">{devicePropsName}</span>
+                      <span className="muted"> (the destination build&apos;s -device NAME,help)</span>
+                    </dd>
+                  </div>
+                ) : undefined}
               </>
             ) : undefined}
             {prediction !== undefined ? (

@@ -54,6 +54,8 @@ export function ExplainView(): ReactElement {
         logName={logName}
         problems={explanation.problems}
         versionFrom={explanation.destination.versionFrom}
+        sampleName={explanation.destination.sample?.file.name}
+        devicePropsName={explanation.destination.deviceProps?.file.name}
         onShowFailure={showFailure}
         onShowSection={(s) => store.focusSection(s.idstr, s.instance)}
       />
