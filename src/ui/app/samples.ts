@@ -71,7 +71,7 @@ export const SAMPLE_SETS: readonly SampleSet[] = [
     alias: 'virtio-rings',
     title: 'Failed load: VQ 0 vring.num 1024 exceeds allocated max 256',
     summary:
-      "QEMU 10.0.13 saved pc-q35-10.0 with six virtio devices; 11.1.3, started with the same command line, refused the stream. The stream, the 11.1 destination's log, the command line, and a stream 11.1 saved with that configuration to pick as the destination sample.",
+      "pc-q35-10.0 with six virtio devices, saved by QEMU 10.0.13 and refused by 11.1.3 with the same command line: the stream, 11.1's log, the command line, and 11.1's own stream of that configuration to pick as the destination sample.",
     tone: 'failing',
     // The stream to explain comes last: the last stream opened is the one the views show.
     files: [
