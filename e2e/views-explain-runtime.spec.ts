@@ -89,7 +89,7 @@ test('the 10.0 virtio stream into 11.1, from the gallery: the log’s story, the
   await expectFailure(page, predicted);
   await expect(why).toHaveText(failureOf(predicted).explanation);
   await expect(why).toContainText('virtio-net-pci at 0000:00:01.0');
-  await expect(why).toContainText("rx_queue_size=256 (virtio-net-pci's default)");
+  await expect(why).toContainText("rx_queue_size=256, virtio-net-pci's default");
   await expect(page.getByTestId('explain-fix')).toHaveText(failureOf(predicted).fix);
   // The assumption names the missing input as the Destination panel has it, not as a CLI option.
   await expect(page.getByTestId('explain-assumptions')).toContainText("pick the destination's -device NAME,help output as Device defaults");

@@ -40,7 +40,7 @@ describe('10.0.13 virtio streams into 11.1', () => {
     ]);
     const num = f.values.find((v) => v.name === 'queue 0 vring.num')!;
     expect(num).toMatchObject({ value: '1024', length: 4, offset: f.offset });
-    expect(f.explanation).toContain("rx_queue_size=256 (virtio-net-pci's default)");
+    expect(f.explanation).toContain("rx_queue_size=256, virtio-net-pci's default");
     expect(f.explanation).toContain('QEMU 10.0.13');
     expect(f.explanation).toContain('QEMU 11.1');
     // tx and ctrl are fixed too: no property makes this device fit.
@@ -65,7 +65,7 @@ describe('10.0.13 virtio streams into 11.1', () => {
       expect(virtio.failure?.message.split('\n')[0]).toBe('VQ 0 vring.num 1024 exceeds allocated max 256');
       const extra = await predictWith(run('x86_64', '10.0', '11.1', machine, 'extra'));
       expect(extra.failure?.section?.idstr).toMatch(/\/virtio-scsi$/);
-      expect(extra.failure?.explanation).toContain("virtqueue_size=256 (virtio-scsi-pci's default)");
+      expect(extra.failure?.explanation).toContain("virtqueue_size=256, virtio-scsi-pci's default");
     }
   });
 

@@ -150,7 +150,7 @@ function allocationOf(index: number, count: number, sample: VirtioFacts | undefi
     const q = sample.queues.find((x) => x.index === index);
     if (q === undefined) return { size: 0, atLeast: false, from: 'the destination sample has no such queue', role: tableSize?.role ?? `queue ${index}` };
     // A queue the guest never set up is at its reset size, which is the allocated size.
-    if (q.desc.value === 0n) return { size: q.num.value, atLeast: false, from: `the destination sample's queue ${index} (never set up, so at its allocated size)`, role: tableSize?.role ?? `queue ${index}` };
+    if (q.desc.value === 0n) return { size: q.num.value, atLeast: false, from: `the destination sample's queue ${index}, never set up and so at its allocated size`, role: tableSize?.role ?? `queue ${index}` };
     if (tableSize !== undefined && tableSize.size >= q.num.value) return { size: tableSize.size, atLeast: false, from: tableSize.from, role: tableSize.role };
     return { size: q.num.value, atLeast: true, from: `the destination sample's queue ${index}, as its guest set it up`, role: tableSize?.role ?? `queue ${index}` };
   }
