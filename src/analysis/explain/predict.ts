@@ -14,6 +14,7 @@
 import type { DecodeResult, SectionRecord, VmdescDevice } from '../../format/model.ts';
 import type { DevicePropertiesHelp } from '../../manifest/device-properties.ts';
 import { runSectionChecks, type PropertySources, type RuntimeDestination } from '../runtime-checks/index.ts';
+import type { Remedy } from '../runtime-checks/model.ts';
 import { checkRamBlockSize } from '../runtime-checks/ram-blocks.ts';
 import { archOfMachine, knownBuild } from '../build-profiles/index.ts';
 import type { VmstateDevice, VmstateManifest } from '../../manifest/vmstate-manifest.ts';
@@ -111,9 +112,37 @@ interface Ctx {
   /** Paths whose device placement is a guess, with the device that makes it one. */
   readonly uncertainPaths: Map<string, string>;
   readonly runtime: RuntimeDestination;
+  /** A property change a runtime check proposed for the failure it found. */
+  remedy?: Remedy | undefined;
 }
 
 export function predictLoad(stream: DecodeResult, dest: DestinationKnowledge): Prediction {
+  const { prediction, remedy } = predictOnce(stream, dest);
+  if (remedy === undefined || prediction.failure === undefined || dest.cmdline === undefined) return prediction;
+  // A fix that names a property is checked: the same prediction with the property set.
+  const cmdline = withDeviceProperty(dest.cmdline, prediction.destination.machineType, dest.manifest, remedy);
+  if (cmdline === undefined) return prediction;
+  const again = predictOnce(stream, { ...dest, cmdline }).prediction;
+  const setting = `${remedy.property}=${remedy.value} on the ${remedy.driver} at ${remedy.path}`;
+  const checked =
+    again.verdict === 'loads'
+      ? ` Checked: with ${setting} the rest of the stream loads too.`
+      : again.failure !== undefined
+        ? ` Checked: with ${setting} the load gets past this device, then fails at '${again.failure.section?.idstr ?? '?'}' (${again.failure.message.split('\n')[0] ?? ''}), so that alone is not enough.`
+        : ` Checked: with ${setting} the prediction is '${again.verdict}'.`;
+  return { ...prediction, failure: { ...prediction.failure, fix: `${prediction.failure.fix}${checked}` } };
+}
+
+/** The command line with one device option's property set (the device at `remedy.path`). */
+function withDeviceProperty(cmdline: QemuCommandLine, machine: string | undefined, manifest: VmstateManifest | undefined, remedy: Remedy): QemuCommandLine | undefined {
+  const placed = placeDevices(machine, cmdline, manifest).byPath.get(remedy.path);
+  const option = placed?.option;
+  if (option === undefined) return undefined;
+  const devices = cmdline.devices.map((d) => (d.index === option.index ? { ...d, props: new Map([...d.props, [remedy.property, remedy.value]]) } : d));
+  return { ...cmdline, devices };
+}
+
+function predictOnce(stream: DecodeResult, dest: DestinationKnowledge): { prediction: Prediction; remedy: Remedy | undefined } {
   const resolved = resolveDestination(dest);
   const version = resolved.version;
   const notes: ExplainNote[] = [];
@@ -124,7 +153,7 @@ export function predictLoad(stream: DecodeResult, dest: DestinationKnowledge): P
   const placement = dest.cmdline !== undefined ? placeDevices(resolved.machineType ?? resolved.machine ?? stream.configuration?.machineType, dest.cmdline, dest.manifest) : undefined;
   const runtime = runtimeDestination(dest, resolved, stream, assumptions);
   const ctx: Ctx = { stream, dest, resolved, version, placement, notes, assumptions, unverifiedPaths: new Set(), uncertainPaths: new Map(), runtime };
-  const done = (failure: ExplainFailure | undefined): Prediction => finish(ctx, failure);
+  const done = (failure: ExplainFailure | undefined): { prediction: Prediction; remedy: Remedy | undefined } => ({ prediction: finish(ctx, failure), remedy: failure !== undefined ? ctx.remedy : undefined });
 
   // A stream that does not decode is damaged whatever the destination.
   const damaged = damageFailure(ctx);
@@ -724,7 +753,10 @@ function usbDeviceCheck(ctx: Ctx, located: LocatedSection, controller: string, v
 /** The device's own load checks on this section's values: the first failure, risks as notes. */
 function runtimeFailure(ctx: Ctx, record: SectionRecord, located: LocatedSection, placed: PlacedDevice | undefined): ExplainFailure | undefined {
   for (const outcome of runSectionChecks({ stream: ctx.stream, record, located, placed }, ctx.runtime)) {
-    if (outcome.verdict === 'fails') return outcome.failure;
+    if (outcome.verdict === 'fails') {
+      ctx.remedy = outcome.remedy;
+      return outcome.failure;
+    }
     if (outcome.verdict === 'at-risk') ctx.notes.push(outcome.note);
   }
   return undefined;
