@@ -42,7 +42,13 @@ const SHOTS: readonly Shot[] = [
       await expect(app.timeline('load').getByTestId('failure-marker')).toBeVisible();
     },
   },
-  { file: 'explain.png', hash: '#sample=e-7.2-footer&view=explain' },
+  {
+    file: 'explain.png',
+    hash: '#sample=virtio-10.0-to-11.1&dmachine=pc-q35-10.0&drelease=11.1&dcmd=pc-q35-10.0-virtio.cmd&dsample=11.1__pc-q35-10.0-virtio.mig.gz',
+    prepare: async (_app, page) => {
+      await expect(page.getByTestId('explain-sample-used')).toContainText('11.1__pc-q35-10.0-virtio.mig.gz');
+    },
+  },
   { file: 'matrix.png', hash: '#sample=hosts-7.2-11.1&view=matrix&mrow=vga&mcol=7.2-%3E11.1' },
   { file: 'tiers.png', hash: '#sample=hosts-7.2-11.1' },
   { file: 'hosts.png', hash: '#sample=hosts-7.2-11.1&view=hosts' },

@@ -10,13 +10,19 @@ import { predictLoad } from '../../src/analysis/explain/predict.ts';
 import { decodeRealStream, realDestination, realRuns } from '../../src/analysis/test-support/real-runs.ts';
 
 const verbose = process.argv.includes('--verbose');
-for (const sample of [false, true]) {
+const modes = [
+  { label: 'machine, release, command line (no manifest)', sample: false, manifest: false },
+  { label: 'machine, release, command line, manifest', sample: false, manifest: true },
+  { label: '... and --dest-sample', sample: true, manifest: true },
+];
+for (const { label, sample, manifest } of modes) {
   const counts = { right: 0, atRisk: 0, wrong: 0 };
   const wrong: string[] = [];
   const risks = new Map<string, number>();
   for (const run of realRuns()) {
     const stream = await decodeRealStream(run.streamFile);
-    const p = predictLoad(stream, await realDestination(run, { sample }));
+    const dest = await realDestination(run, { sample });
+    const p = predictLoad(stream, manifest ? dest : { ...dest, manifest: undefined, machines: undefined });
     const expected = run.outcome === 'SUCCEEDED' ? 'loads' : 'fails';
     if (p.verdict === expected) counts.right++;
     else if (p.verdict === 'at-risk') {
@@ -28,7 +34,7 @@ for (const sample of [false, true]) {
       wrong.push(`${run.id}: predicted ${p.verdict}${p.failure !== undefined ? ` (${p.failure.cause} ${p.failure.section?.idstr ?? ''}: ${p.failure.message.split('\n')[0]})` : ''}; QEMU ${run.outcome}${run.firstErrorLine !== '' && run.outcome === 'FAILED' ? `: ${run.firstErrorLine}` : ''}`);
     }
   }
-  console.log(`${sample ? 'with' : 'without'} --dest-sample: ${counts.right} right, ${counts.atRisk} at-risk, ${counts.wrong} wrong (of ${counts.right + counts.atRisk + counts.wrong})`);
+  console.log(`${label}: ${counts.right} right, ${counts.atRisk} at-risk, ${counts.wrong} wrong (of ${counts.right + counts.atRisk + counts.wrong})`);
   if (risks.size > 0) console.log(`  at-risk notes: ${[...risks].map(([k, v]) => `${k} ${v}`).join(', ')}`);
   for (const w of wrong) console.log(`  WRONG ${w}`);
 }

@@ -84,7 +84,7 @@ describe('runtime findings', () => {
     expect(net?.reason).toBe(
       `QEMU 11.1's device load code refuses section '0000:00:01.0/virtio-net' instance 0 at 0x174795 (virtio/queues[0]/vring.num): it fails with "VQ 0 vring.num 1024 exceeds allocated max 256" (hw/virtio/virtio.c virtio_load()).`,
     );
-    expect(net?.runtime?.explanation).toContain("rx_queue_size=256 (virtio-net-pci's default)");
+    expect(net?.runtime?.explanation).toContain("rx_queue_size=256, virtio-net-pci's default");
     // The device's verdict counts it.
     expect(report.devices.find((d) => d.device === 'virtio-net')?.verdict).toBe('breaks');
   });

@@ -4,6 +4,13 @@ export interface CommandIo {
   err(text: string): void;
 }
 
+// A reader that stops early (`migscope decode ... | head`) closes the pipe: end quietly, as
+// other command-line tools do, rather than with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 export const nodeIo: CommandIo = {
   out: (text) => {
     process.stdout.write(text);

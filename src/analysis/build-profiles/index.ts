@@ -1,7 +1,7 @@
 /**
  * The Debian QEMU builds migscope has real data of (fixtures/real-runs: 5.2.0, 7.2.22, 10.0.13
  * and 11.1.3, x86_64 and aarch64): the property defaults their `-device NAME,help` printed for
- * the devices of the real runs. When a prediction knows only the destination's release, these
+ * the devices of the real runs, and the RAM block sizes its streams carry. When a prediction knows only the destination's release, these
  * stand in for its `-device help`, and the prediction says so; for any other build, or a device
  * not listed, nothing is assumed (the checks fall back to what the sources say, or to at-risk).
  * Regenerate with `npx tsx scripts/build-profiles.ts`.
@@ -21,6 +21,11 @@ export interface BuildProfile {
   /** Debian package version, `1:11.1.3+ds-1`. */
   readonly package: string;
   readonly deviceProperties: DevicePropertiesHelp;
+  /**
+   * RAM block sizes its own streams carry, by name without the device path (`pc.bios`,
+   * `e1000e.rom`, `vga.vram`): firmware and option ROM sizes of Debian's packages at capture.
+   */
+  readonly ramBlocks: ReadonlyMap<string, number>;
 }
 
 interface RawProfile {
@@ -29,6 +34,7 @@ interface RawProfile {
   readonly qemu: string;
   readonly package: string;
   readonly devices: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly ramBlocks: Readonly<Record<string, number>>;
 }
 
 let cache: readonly BuildProfile[] | undefined;
@@ -40,6 +46,7 @@ export function knownBuilds(): readonly BuildProfile[] {
       release: p.release,
       qemu: p.qemu,
       package: p.package,
+      ramBlocks: new Map(Object.entries(p.ramBlocks)),
       deviceProperties: {
         devices: new Map(
           Object.entries(p.devices).map(([type, props]) => [

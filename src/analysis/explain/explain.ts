@@ -153,7 +153,8 @@ function riskAsFailure(notes: readonly ExplainNote[]): ExplainFailure | undefine
     section: risk.section,
     field: undefined,
     offset: risk.offset ?? risk.section?.offset,
-    length: risk.section?.length,
+    // The section's length only when the offset is the section's own start.
+    length: risk.offset === undefined ? risk.section?.length : undefined,
     message: risk.message ?? '',
     explanation: `Not known to fail, but it may: ${risk.text}.`,
     fix: risk.fix ?? 'Give the missing destination input to settle it.',

@@ -54,10 +54,11 @@ const V102 = { major: 10, minor: 2 };
 const minimalCmd = cmdline('qemu-system-x86_64 -machine pc-i440fx-7.2 -nodefaults -m 64M');
 
 describe('at-risk when the inputs cannot settle it', () => {
-  it('nothing known of the destination: its machine and its devices', async () => {
+  it('nothing known of the destination: its machine, its firmware sizes and its devices', async () => {
     const r = explainLoad({ stream: await stream('streams/7.2/pc-q35-7.2-virtio.mig.gz') });
     expect(r.verdict).toBe('at-risk');
-    expect(r.notes.filter((n) => n.severity === 'at-risk').map((n) => n.code)).toEqual(['MACHINE_UNKNOWN', 'DEVICES_UNKNOWN']);
+    expect(r.notes.filter((n) => n.severity === 'at-risk').map((n) => n.code)).toEqual(['MACHINE_UNKNOWN', 'RAM_BLOCK_SIZE_UNKNOWN', 'DEVICES_UNKNOWN']);
+    expect(r.notes.find((n) => n.code === 'RAM_BLOCK_SIZE_UNKNOWN')?.text).toContain("RAM blocks 'pc.bios', 'pc.rom' ");
     // at-risk still names what would fail, with what QEMU would print.
     expect(r.failure).toMatchObject({ cause: 'MACHINE_TYPE_MISMATCH', fix: 'Start the destination with -machine pc-q35-7.2.' });
   });
@@ -82,7 +83,7 @@ describe('at-risk when the inputs cannot settle it', () => {
 
   it('a device of unknown kind first: whether it takes a PCI slot (and shifts the rest) is not known', async () => {
     const c = cmdline(
-      'qemu-system-x86_64 -M pc-q35-7.2 -nodefaults -device my-nic -device virtio-net-pci -device virtio-blk-pci -device virtio-balloon-pci -device virtio-serial-pci -device virtio-gpu-pci -device virtio-rng-pci',
+      'qemu-system-x86_64 -M pc-q35-7.2 -m 64M -nodefaults -device my-nic -device virtio-net-pci -device virtio-blk-pci -device virtio-balloon-pci -device virtio-serial-pci -device virtio-gpu-pci -device virtio-rng-pci',
     );
     const p = predictLoad(await stream('streams/7.2/pc-q35-7.2-virtio.mig.gz'), { cmdline: c, machines: loadMachines('7.2') });
     expect(p.verdict).toBe('at-risk');
@@ -93,7 +94,7 @@ describe('at-risk when the inputs cannot settle it', () => {
   });
 
   it('a device on a bridge never sits at a root slot: the slot holds what comes next', async () => {
-    const c = cmdline('qemu-system-x86_64 -M pc-q35-7.2 -nodefaults -device pci-bridge,chassis_nr=1,id=b -device virtio-net-pci,bus=b -device virtio-blk-pci');
+    const c = cmdline('qemu-system-x86_64 -M pc-q35-7.2 -m 64M -nodefaults -device pci-bridge,chassis_nr=1,id=b -device virtio-net-pci,bus=b -device virtio-blk-pci');
     const p = predictLoad(await stream('streams/7.2/pc-q35-7.2-virtio.mig.gz'), { cmdline: c, machines: loadMachines('7.2') });
     expect(p.failure).toMatchObject({ cause: 'RAMBLOCK_MISMATCH', field: 'ram/0000:00:01.0/virtio-net-pci.rom' });
     expect(p.failure?.explanation).toContain('0000:00:01.0 holds pci-bridge');

@@ -14,6 +14,8 @@
 import type { DecodeResult, SectionRecord, VmdescDevice } from '../../format/model.ts';
 import type { DevicePropertiesHelp } from '../../manifest/device-properties.ts';
 import { runSectionChecks, type PropertySources, type RuntimeDestination } from '../runtime-checks/index.ts';
+import type { Remedy } from '../runtime-checks/model.ts';
+import { checkRamBlockSize } from '../runtime-checks/ram-blocks.ts';
 import { archOfMachine, knownBuild } from '../build-profiles/index.ts';
 import type { VmstateDevice, VmstateManifest } from '../../manifest/vmstate-manifest.ts';
 import { devicesByVmsdName } from '../../manifest/vmstate-manifest.ts';
@@ -110,9 +112,37 @@ interface Ctx {
   /** Paths whose device placement is a guess, with the device that makes it one. */
   readonly uncertainPaths: Map<string, string>;
   readonly runtime: RuntimeDestination;
+  /** A property change a runtime check proposed for the failure it found. */
+  remedy?: Remedy | undefined;
 }
 
 export function predictLoad(stream: DecodeResult, dest: DestinationKnowledge): Prediction {
+  const { prediction, remedy } = predictOnce(stream, dest);
+  if (remedy === undefined || prediction.failure === undefined || dest.cmdline === undefined) return prediction;
+  // A fix that names a property is checked: the same prediction with the property set.
+  const cmdline = withDeviceProperty(dest.cmdline, prediction.destination.machineType, dest.manifest, remedy);
+  if (cmdline === undefined) return prediction;
+  const again = predictOnce(stream, { ...dest, cmdline }).prediction;
+  const setting = `${remedy.property}=${remedy.value} on the ${remedy.driver} at ${remedy.path}`;
+  const checked =
+    again.verdict === 'loads'
+      ? ` Checked: with ${setting} the rest of the stream loads too.`
+      : again.failure !== undefined
+        ? ` Checked: with ${setting} the load gets past this device, then fails at '${again.failure.section?.idstr ?? '?'}' (${again.failure.message.split('\n')[0] ?? ''}), so that alone is not enough.`
+        : ` Checked: with ${setting} the prediction is '${again.verdict}'.`;
+  return { ...prediction, failure: { ...prediction.failure, fix: `${prediction.failure.fix}${checked}` } };
+}
+
+/** The command line with one device option's property set (the device at `remedy.path`). */
+function withDeviceProperty(cmdline: QemuCommandLine, machine: string | undefined, manifest: VmstateManifest | undefined, remedy: Remedy): QemuCommandLine | undefined {
+  const placed = placeDevices(machine, cmdline, manifest).byPath.get(remedy.path);
+  const option = placed?.option;
+  if (option === undefined) return undefined;
+  const devices = cmdline.devices.map((d) => (d.index === option.index ? { ...d, props: new Map([...d.props, [remedy.property, remedy.value]]) } : d));
+  return { ...cmdline, devices };
+}
+
+function predictOnce(stream: DecodeResult, dest: DestinationKnowledge): { prediction: Prediction; remedy: Remedy | undefined } {
   const resolved = resolveDestination(dest);
   const version = resolved.version;
   const notes: ExplainNote[] = [];
@@ -123,7 +153,7 @@ export function predictLoad(stream: DecodeResult, dest: DestinationKnowledge): P
   const placement = dest.cmdline !== undefined ? placeDevices(resolved.machineType ?? resolved.machine ?? stream.configuration?.machineType, dest.cmdline, dest.manifest) : undefined;
   const runtime = runtimeDestination(dest, resolved, stream, assumptions);
   const ctx: Ctx = { stream, dest, resolved, version, placement, notes, assumptions, unverifiedPaths: new Set(), uncertainPaths: new Map(), runtime };
-  const done = (failure: ExplainFailure | undefined): Prediction => finish(ctx, failure);
+  const done = (failure: ExplainFailure | undefined): { prediction: Prediction; remedy: Remedy | undefined } => ({ prediction: finish(ctx, failure), remedy: failure !== undefined ? ctx.remedy : undefined });
 
   // A stream that does not decode is damaged whatever the destination.
   const damaged = damageFailure(ctx);
@@ -200,12 +230,12 @@ export function runtimeDestination(dest: DestinationKnowledge, resolved: Resolve
   const compat = machineType !== undefined ? dest.machines?.compatProps?.get(machineType) : undefined;
   let defaults = dest.deviceProperties;
   const arch = archOfMachine(machineType);
-  if (defaults === undefined && resolved.version !== undefined && arch !== undefined) {
-    const build = knownBuild(resolved.version, arch);
-    if (build !== undefined) {
-      defaults = build.deviceProperties;
-      assumptions?.push(`device property defaults of Debian's QEMU ${build.qemu} (${build.package}, ${arch}), the ${build.release} build migscope has -device help of; give --dest-device-help for another build`);
-    }
+  const build = resolved.version !== undefined && arch !== undefined ? knownBuild(resolved.version, arch) : undefined;
+  if (build !== undefined) {
+    if (defaults === undefined) defaults = build.deviceProperties;
+    assumptions?.push(
+      `the destination is Debian's QEMU ${build.qemu} (${build.package}, ${arch}), the ${build.release} build migscope has real data of: its -device defaults${dest.deviceProperties !== undefined ? ' (given ones win)' : ''} and firmware / option ROM sizes; give --dest-sample${dest.deviceProperties === undefined ? ' or --dest-device-help' : ''} for another build`,
+    );
   }
   const properties: PropertySources = {
     defaults,
@@ -216,7 +246,7 @@ export function runtimeDestination(dest: DestinationKnowledge, resolved: Resolve
         : `the destination's query-machines reply has no machine type '${machineType ?? '?'}'`,
     globals: dest.cmdline?.globals,
   };
-  return { version: resolved.version, machineType, cmdline: dest.cmdline, properties, sample: dest.sample, sampleName: dest.sample?.source.name };
+  return { version: resolved.version, machineType, cmdline: dest.cmdline, properties, sample: dest.sample, sampleName: dest.sample?.source.name, build };
 }
 
 function finish(ctx: Ctx, failure: ExplainFailure | undefined): Prediction {
@@ -457,19 +487,13 @@ function commandFailure(ctx: Ctx, cmd: number, name: string, length: number, sta
 // ---------------------------------------------------------------------------------------------
 // RAM blocks
 
-/** The main RAM block a `-m` size describes (before `-machine memory-backend=`). */
-function mainRamBlock(family: string): string | undefined {
-  if (family === 'i440fx' || family === 'q35') return 'pc.ram';
-  if (family === 'virt') return 'mach-virt.ram';
-  return undefined;
-}
-
 function ramFailure(ctx: Ctx, record: SectionRecord, seenPaths: Set<string>): ExplainFailure | undefined {
-  const { stream, placement, dest, version } = ctx;
+  const { stream, placement, version } = ctx;
   const ram = stream.ram;
   if (ram === undefined) return undefined;
   const located = findSection(stream, record.idstr, record.instanceId);
   const section = located !== undefined ? toFailureSection(located) : undefined;
+  const unknownSizes: ExplainNote[] = [];
   for (const block of ram.blocks) {
     const { path, name } = splitIdstr(block.name);
     if (path !== undefined) {
@@ -480,44 +504,35 @@ function ramFailure(ctx: Ctx, record: SectionRecord, seenPaths: Set<string>): Ex
       }
       if (placementIsGuess(ctx, placement, path)) continue;
       const problem = blockProblem(placement, path, name);
-      if (problem === undefined) continue;
-      const lines = msg.unknownRamblockLines(block.name, version);
-      return makeFailure({
-        cause: 'RAMBLOCK_MISMATCH',
-        section,
-        field: `ram/${block.name}`,
-        offset: block.offset,
-        length: 1 + utf8Length(block.name) + 8,
-        message: lines,
-        explanation:
-          `The stream's RAM block list (the setup record of the 'ram' section, read before any device) names '${block.name}' (${block.usedLength} bytes), ` +
-          `the ${name} of the PCI device at ${path}. ${problem.why} ` +
-          `RAM block names embed the device's PCI address, so the destination must have the same device at the same slot.`,
-        fix: problem.fix,
-        values: [{ name: 'block', offset: block.offset, length: 1 + utf8Length(block.name) + 8, value: `'${block.name}' ${block.usedLength} bytes` }],
-      });
+      if (problem !== undefined) {
+        const lines = msg.unknownRamblockLines(block.name, version);
+        return makeFailure({
+          cause: 'RAMBLOCK_MISMATCH',
+          section,
+          field: `ram/${block.name}`,
+          offset: block.offset,
+          length: 1 + utf8Length(block.name) + 8,
+          message: lines,
+          explanation:
+            `The stream's RAM block list (the setup record of the 'ram' section, read before any device) names '${block.name}' (${block.usedLength} bytes), ` +
+            `the ${name} of the PCI device at ${path}. ${problem.why} ` +
+            `RAM block names embed the device's PCI address, so the destination must have the same device at the same slot.`,
+          fix: problem.fix,
+          values: [{ name: 'block', offset: block.offset, length: 1 + utf8Length(block.name) + 8, value: `'${block.name}' ${block.usedLength} bytes` }],
+        });
+      }
     }
-    const family = placement?.family ?? machineFamily(stream.configuration?.machineType);
-    const memory = dest.cmdline?.memory;
-    if (memory !== undefined && block.name === mainRamBlock(family) && dest.cmdline?.machineProps.get('memory-backend') === undefined && memory !== block.usedLength) {
-      return makeFailure({
-        cause: 'RAMBLOCK_MISMATCH',
-        section,
-        field: `ram/${block.name}`,
-        offset: block.offset,
-        length: 1 + utf8Length(block.name) + 8,
-        message: msg.ramSizeLines(block.name, block.usedLength, memory, version),
-        explanation: `The guest RAM block '${block.name}' is ${block.usedLength} bytes (${mib(block.usedLength)}) in the stream; the destination's -m gives ${memory} bytes (${mib(memory)}). Guest RAM is not resizeable, so the sizes must be equal.`,
-        fix: `Start the destination with -m ${mib(block.usedLength).replace(' ', '')}.`,
-        values: [{ name: 'block', offset: block.offset, length: 1 + utf8Length(block.name) + 8, value: `'${block.name}' ${block.usedLength} bytes` }],
-      });
-    }
+    const size = checkRamBlockSize(block, located, ctx.runtime);
+    if (size.verdict === 'fails') return size.failure;
+    if (size.verdict === 'at-risk') unknownSizes.push(size.note);
+  }
+  // One note for every block whose destination size is unknown (they share the missing input).
+  const first = unknownSizes[0];
+  if (first !== undefined) {
+    const names = unknownSizes.map((n) => /'([^']+)'/.exec(n.text)?.[1] ?? '?');
+    ctx.notes.push({ ...first, text: `the destination's sizes of the RAM blocks ${names.map((n) => `'${n}'`).join(', ')} (firmware, option ROMs, video RAM of the destination host) are not known, and QEMU refuses a block of another size; give --dest-sample (a stream the destination build saved with the same configuration)${ctx.version === undefined ? ', or --dest-version for a Debian build migscope knows' : ''}` });
   }
   return undefined;
-}
-
-function mib(n: number): string {
-  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
 }
 
 function isMachinePath(family: ReturnType<typeof machineFamily>, path: string): boolean {
@@ -618,8 +633,20 @@ function sectionFailure(ctx: Ctx, record: SectionRecord): ExplainFailure | undef
     } else if (!(slot !== undefined && placement.machineSlots.has(slot)) && !placementIsGuess(ctx, placement, path)) {
       placed = placement.byPath.get(path);
       const names = placed !== undefined ? placed.vmsdNames : [];
-      const mismatch = placed === undefined || (names.length > 0 ? !names.includes(vmsd) : !guessedVmsdMatch(placed.qomType, vmsd));
-      if (mismatch) return unknownSectionFailure(ctx, located, placed, placement);
+      if (placed !== undefined && names.length === 0 && !guessedVmsdMatch(placed.qomType, vmsd)) {
+        // Without the destination's manifest, which section a QOM type saves is a guess.
+        ctx.notes.push({
+          severity: 'at-risk',
+          code: 'SECTION_OWNER_UNKNOWN',
+          text: `the destination has ${placed.qomType} at ${path}, and the stream has section '${record.idstr}' there; whether ${placed.qomType} saves '${vmsd}' is not known without the destination's manifest (--dest-manifest)`,
+          section: toFailureSection(located),
+          cause: 'UNKNOWN_SECTION',
+          message: msg.unknownSectionLines(located.idstr, located.instance, version).join('\n'),
+          fix: "Give the destination build's -dump-vmstate manifest (--dest-manifest).",
+        });
+      } else if (placed === undefined || (names.length > 0 ? !names.includes(vmsd) : !guessedVmsdMatch(placed.qomType, vmsd))) {
+        return unknownSectionFailure(ctx, located, placed, placement);
+      }
     } else {
       // A machine slot, or a guess already noted: the device there (if any) picks the vmsd.
       placed = placement.byPath.get(path);
@@ -726,7 +753,10 @@ function usbDeviceCheck(ctx: Ctx, located: LocatedSection, controller: string, v
 /** The device's own load checks on this section's values: the first failure, risks as notes. */
 function runtimeFailure(ctx: Ctx, record: SectionRecord, located: LocatedSection, placed: PlacedDevice | undefined): ExplainFailure | undefined {
   for (const outcome of runSectionChecks({ stream: ctx.stream, record, located, placed }, ctx.runtime)) {
-    if (outcome.verdict === 'fails') return outcome.failure;
+    if (outcome.verdict === 'fails') {
+      ctx.remedy = outcome.remedy;
+      return outcome.failure;
+    }
     if (outcome.verdict === 'at-risk') ctx.notes.push(outcome.note);
   }
   return undefined;

@@ -8,6 +8,7 @@ import type { PlacedDevice } from '../explain/device-placement.ts';
 import type { QemuCommandLine } from '../explain/qemu-cmdline.ts';
 import type { QemuVersion } from '../explain/qemu-version.ts';
 import type { LocatedSection } from '../explain/stream-locate.ts';
+import type { BuildProfile } from '../build-profiles/index.ts';
 import type { PropertySources } from './device-properties.ts';
 
 export interface RuntimeDestination {
@@ -23,6 +24,8 @@ export interface RuntimeDestination {
   readonly sample: DecodeResult | undefined;
   /** How to name the sample in a sentence (its file name). */
   readonly sampleName: string | undefined;
+  /** The Debian build of the destination's release migscope has data of, when there is one. */
+  readonly build?: BuildProfile | undefined;
 }
 
 export interface RuntimeSection {
@@ -43,14 +46,22 @@ export function fieldOfType(section: DecodedNode, type: string): DecodedNode | u
   return section.children?.find((c) => c.type === type);
 }
 
-/** The first node named `name` at any depth (fields of a section are shallow; this is bounded by the tree). */
-export function findField(root: DecodedNode, name: string): DecodedNode | undefined {
+/** Nodes below `root` that `keep` selects, outermost first, in stream order (not below a kept one). */
+export function nodesOf(root: DecodedNode, keep: (n: DecodedNode) => boolean): DecodedNode[] {
+  const out: DecodedNode[] = [];
   const stack: DecodedNode[] = [root];
   while (stack.length > 0) {
     const n = stack.pop() as DecodedNode;
-    if (n !== root && (n.name === name || n.field === name)) return n;
+    if (n !== root && keep(n)) {
+      out.push(n);
+      continue;
+    }
     const kids = n.children;
     if (kids !== undefined) for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as DecodedNode);
   }
-  return undefined;
+  return out;
+}
+
+export function loadingState(section: RuntimeSection): string {
+  return `error while loading state for instance 0x${section.record.instanceId.toString(16)} of device '${section.record.idstr}'`;
 }

@@ -6,6 +6,8 @@
 import { checkArmCpregs } from './arm-cpregs.ts';
 import type { RuntimeDestination, RuntimeSection } from './context.ts';
 import type { CheckOutcome } from './model.ts';
+import { checkEqualFields } from './equal-fields.ts';
+import { checkPciConfig } from './pci-config.ts';
 import { checkPointerSubsections } from './subsection-state.ts';
 import { checkVirtioRings } from './virtio-rings.ts';
 
@@ -17,18 +19,18 @@ export { ARM_CPREG_CHECK } from './arm-cpregs.ts';
 
 /**
  * Every outcome for the section, in load order; a `fails` ends the list. QEMU reads a section's
- * fields (virtio rings, the cpreg list's length), then its subsections (pointer subsections),
- * then runs post_load (the cpreg merge walk).
+ * fields first (PCI config, `_EQUAL` fields, virtio rings, the cpreg list's length: the first
+ * refusal in byte order stops it), then its subsections (pointer subsections), then runs
+ * post_load (the cpreg merge walk).
  */
 export function runSectionChecks(section: RuntimeSection, dest: RuntimeDestination): CheckOutcome[] {
-  const out: CheckOutcome[] = [];
-  const rings = checkVirtioRings(section, dest);
-  if (rings !== undefined) {
-    out.push(rings.outcome);
-    if (rings.outcome.verdict === 'fails') return out;
-  }
+  const rings = checkVirtioRings(section, dest)?.outcome;
   const cpregs = checkArmCpregs(section, dest);
-  if (cpregs?.verdict === 'fails' && cpregs.failure.field === 'cpreg_vmstate_array_len') return [...out, cpregs];
+  const lengthRefused = cpregs?.verdict === 'fails' && cpregs.failure.field === 'cpreg_vmstate_array_len' ? cpregs : undefined;
+  const fields = [checkPciConfig(section, dest), checkEqualFields(section, dest), rings, lengthRefused].filter((o): o is CheckOutcome => o !== undefined);
+  const failed = fields.filter((o): o is Extract<CheckOutcome, { verdict: 'fails' }> => o.verdict === 'fails').sort((a, b) => (a.failure.offset ?? 0) - (b.failure.offset ?? 0))[0];
+  const out: CheckOutcome[] = fields.filter((o) => o.verdict !== 'fails');
+  if (failed !== undefined) return [...out, failed];
   const pointers = checkPointerSubsections(section, dest);
   if (pointers !== undefined) {
     out.push(pointers);

@@ -26,8 +26,17 @@ export interface RuntimeCheckSpec {
   readonly inputs: readonly DestinationInput[];
 }
 
+/** A destination device property that would make the check pass, for the caller to verify. */
+export interface Remedy {
+  /** The device's path (`0000:00:05.0`), as the section names it. */
+  readonly path: string;
+  readonly driver: string;
+  readonly property: string;
+  readonly value: string;
+}
+
 /** What one check concluded for one section (or for the stream, for RAM blocks). */
 export type CheckOutcome =
-  | { readonly verdict: 'fails'; readonly spec: RuntimeCheckSpec; readonly failure: ExplainFailure }
+  | { readonly verdict: 'fails'; readonly spec: RuntimeCheckSpec; readonly failure: ExplainFailure; readonly remedy?: Remedy | undefined }
   | { readonly verdict: 'at-risk'; readonly spec: RuntimeCheckSpec; readonly note: ExplainNote; readonly missing: readonly DestinationInput[] }
   | { readonly verdict: 'passes'; readonly spec: RuntimeCheckSpec; readonly note?: ExplainNote | undefined };

@@ -91,8 +91,8 @@ export function queueSizes(inputs: QueueSizeInputs): QueueSizes {
           if (hasCtrl && index === count - 1) return { size: 64, role: 'ctrl', from: 'the control queue (fixed 64)' };
           const pair = Math.floor(index / 2);
           return index % 2 === 0
-            ? { size: Number(rx.value), role: `rx${pair > 0 ? pair : ''}`, from: `rx_queue_size=${rx.value} (${rx.detail})` }
-            : { size: Number(tx.value), role: `tx${pair > 0 ? pair : ''}`, from: `tx_queue_size=${tx.value} (${tx.detail})` };
+            ? { size: Number(rx.value), role: `rx${pair > 0 ? pair : ''}`, from: `rx_queue_size=${rx.value}, ${rx.detail}` }
+            : { size: Number(tx.value), role: `tx${pair > 0 ? pair : ''}`, from: `tx_queue_size=${tx.value}, ${tx.detail}` };
         },
       };
     }
@@ -101,7 +101,7 @@ export function queueSizes(inputs: QueueSizeInputs): QueueSizes {
       const name = vmsd === 'virtio-blk' ? 'queue-size' : 'virtqueue_size';
       const size = prop(name);
       if (!size.known) return { known: false, missing: size.missing, why: `${vmsd}'s ${name}: ${size.why}` };
-      return { known: true, device: vmsd, sizeOf: (index) => ({ size: Number(size.value), role: vmsd === 'virtio-blk' ? `request queue ${index}` : index === 0 ? 'ctrl' : index === 1 ? 'event' : `cmd ${index - 2}`, from: `${name}=${size.value} (${size.detail})` }) };
+      return { known: true, device: vmsd, sizeOf: (index) => ({ size: Number(size.value), role: vmsd === 'virtio-blk' ? `request queue ${index}` : index === 0 ? 'ctrl' : index === 1 ? 'event' : `cmd ${index - 2}`, from: `${name}=${size.value}, ${size.detail}` }) };
     }
     case 'virtio-balloon': {
       const hint = prop('free-page-hint');

@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { predictLoad, type DestinationKnowledge } from '../explain/predict.ts';
 import { parseQemuCommandLine } from '../explain/qemu-cmdline.ts';
-import { decodeRealStream, realCommandLine, realDestination, realRuns, type RealRun } from '../test-support/real-runs.ts';
+import { join } from 'node:path';
+import { readCsv } from '../explain/test-support/cases.ts';
+import { decodeRealStream, REAL_RUNS, realCommandLine, realDestination, realRuns, type RealRun } from '../test-support/real-runs.ts';
 
 function run(arch: string, src: string, dst: string, machine: string, config: string): RealRun {
   const r = realRuns().find((x) => x.arch === arch && x.src === src && x.dst === dst && x.machine === machine && x.config === config);
@@ -40,7 +42,7 @@ describe('10.0.13 virtio streams into 11.1', () => {
     ]);
     const num = f.values.find((v) => v.name === 'queue 0 vring.num')!;
     expect(num).toMatchObject({ value: '1024', length: 4, offset: f.offset });
-    expect(f.explanation).toContain("rx_queue_size=256 (virtio-net-pci's default)");
+    expect(f.explanation).toContain("rx_queue_size=256, virtio-net-pci's default");
     expect(f.explanation).toContain('QEMU 10.0.13');
     expect(f.explanation).toContain('QEMU 11.1');
     // tx and ctrl are fixed too: no property makes this device fit.
@@ -65,7 +67,7 @@ describe('10.0.13 virtio streams into 11.1', () => {
       expect(virtio.failure?.message.split('\n')[0]).toBe('VQ 0 vring.num 1024 exceeds allocated max 256');
       const extra = await predictWith(run('x86_64', '10.0', '11.1', machine, 'extra'));
       expect(extra.failure?.section?.idstr).toMatch(/\/virtio-scsi$/);
-      expect(extra.failure?.explanation).toContain("virtqueue_size=256 (virtio-scsi-pci's default)");
+      expect(extra.failure?.explanation).toContain("virtqueue_size=256, virtio-scsi-pci's default");
     }
   });
 
@@ -99,3 +101,34 @@ describe('what the ring check lets through', () => {
     expect(p.failure?.section?.idstr).toBe('cpu');
   });
 });
+
+describe('the fixes it proposes, tried with QEMU 11.1.3 (fixtures/real-runs/fixes)', () => {
+  const fixes = readCsv(join(REAL_RUNS, 'fixes', 'fixes.csv'));
+
+  it('are the two real loads of fixes.csv', () => {
+    expect(fixes.map((f) => [f.config, f.property, f.outcome])).toEqual([
+      ['virtio', 'rx_queue_size', 'FAILED'],
+      ['extra', 'virtqueue_size', 'SUCCEEDED'],
+    ]);
+  });
+
+  it.each(fixes.map((f) => [`${f.device},${f.property}=${f.value}`, f] as const))('%s: predicted as QEMU did', async (_n, f) => {
+    const r = run('x86_64', '10.0', '11.1', f.machine ?? '', f.config ?? '');
+    const p = await predictWith(r, (d) => ({ ...d, cmdline: withProp(r, f.device ?? '', f.property ?? '', f.value ?? '') }));
+    if (f.outcome === 'SUCCEEDED') expect(p.verdict).toBe('loads');
+    else expect(p.failure?.message.split('\n')[0]).toBe((f.first_error_line ?? '').replace(/^\S+Z qemu-system-\w+: /, ''));
+  });
+
+  it('the proposed fix says whether it is enough', async () => {
+    const extra = await predictWith(run('x86_64', '10.0', '11.1', 'pc-q35-10.0', 'extra'));
+    expect(extra.failure?.fix).toContain('Start the destination with virtqueue_size=1024');
+    expect(extra.failure?.fix).toContain('Checked: with virtqueue_size=1024 on the virtio-scsi-pci at 0000:00:04.0 the rest of the stream loads too.');
+    const virtio = await predictWith(run('x86_64', '10.0', '11.1', 'pc-q35-10.0', 'virtio'));
+    expect(virtio.failure?.fix).toContain('only rx_queue_size can be raised');
+  });
+});
+
+function withProp(r: RealRun, driver: string, prop: string, value: string) {
+  const c = realCommandLine(r);
+  return { ...c, devices: c.devices.map((x) => (x.driver === driver ? { ...x, props: new Map([...x.props, [prop, value]]) } : x)) };
+}

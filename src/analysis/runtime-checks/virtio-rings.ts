@@ -17,7 +17,7 @@ import { makeFailure } from '../explain/stories.ts';
 import { hex, toFailureSection } from '../explain/stream-locate.ts';
 import { fieldOfType, sampleSection, type RuntimeDestination, type RuntimeSection } from './context.ts';
 import { deviceFieldCheckLines } from './messages.ts';
-import type { CheckOutcome, DestinationInput, RuntimeCheckSpec } from './model.ts';
+import type { CheckOutcome, DestinationInput, Remedy, RuntimeCheckSpec } from './model.ts';
 import { queueSizes, VIRTQUEUE_MAX_SIZE, type QueueSize } from './virtio-queue-sizes.ts';
 
 export const VIRTIO_RING_CHECK: RuntimeCheckSpec = {
@@ -88,7 +88,7 @@ export function checkVirtioRings(section: RuntimeSection, dest: RuntimeDestinati
   }
   const first = over[0];
   if (first !== undefined && version !== undefined) {
-    return { outcome: { verdict: 'fails', spec, failure: ringFailure(section, dest, facts, over) }, over };
+    return { outcome: { verdict: 'fails', spec, failure: ringFailure(section, dest, facts, over), remedy: remedyOf(section, over) }, over };
   }
   if (first !== undefined) {
     return {
@@ -150,7 +150,7 @@ function allocationOf(index: number, count: number, sample: VirtioFacts | undefi
     const q = sample.queues.find((x) => x.index === index);
     if (q === undefined) return { size: 0, atLeast: false, from: 'the destination sample has no such queue', role: tableSize?.role ?? `queue ${index}` };
     // A queue the guest never set up is at its reset size, which is the allocated size.
-    if (q.desc.value === 0n) return { size: q.num.value, atLeast: false, from: `the destination sample's queue ${index} (never set up, so at its allocated size)`, role: tableSize?.role ?? `queue ${index}` };
+    if (q.desc.value === 0n) return { size: q.num.value, atLeast: false, from: `the destination sample's queue ${index}, never set up and so at its allocated size`, role: tableSize?.role ?? `queue ${index}` };
     if (tableSize !== undefined && tableSize.size >= q.num.value) return { size: tableSize.size, atLeast: false, from: tableSize.from, role: tableSize.role };
     return { size: q.num.value, atLeast: true, from: `the destination sample's queue ${index}, as its guest set it up`, role: tableSize?.role ?? `queue ${index}` };
   }
@@ -175,6 +175,19 @@ function riskOutcome(spec: RuntimeCheckSpec, section: RuntimeSection, missing: D
   return { verdict: 'at-risk', spec, note, missing };
 }
 
+/** The property that would give every refused queue of this device its saved size, if one does. */
+function remedyOf(section: RuntimeSection, over: readonly { readonly queue: VirtioQueueFacts; readonly alloc: Allocation }[]): Remedy | undefined {
+  const vmsd = section.record.idstr.slice(section.record.idstr.lastIndexOf('/') + 1);
+  const settable = SETTABLE[vmsd];
+  const placed = section.placed;
+  if (settable === undefined || placed === undefined || over.some((o) => !settable.roles.test(o.alloc.role) || o.queue.num.value > VIRTQUEUE_MAX_SIZE)) return undefined;
+  return { path: placed.path, driver: placed.qomType, property: settable.prop, value: String(Math.max(...over.map((o) => o.queue.num.value))) };
+}
+
+function listText(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
+}
+
 /** 10.0.13's signature: queues the guest never set up hold 1024, above the device's own size. */
 export function looksLikeAllMaxSource(facts: VirtioFacts): boolean {
   const untouched = facts.queues.filter((q) => q.desc.value === 0n && q.num.value > 0);
@@ -195,7 +208,7 @@ function ringFailure(section: RuntimeSection, dest: RuntimeDestination, facts: V
   const fixed = over.filter((o) => settable === undefined || !settable.roles.test(o.alloc.role) || o.queue.num.value > VIRTQUEUE_MAX_SIZE);
   const canRaise = settable !== undefined && fixed.length === 0;
   const biggest = Math.max(...over.map((o) => o.queue.num.value));
-  const overList = over.map((o) => `${o.queue.index} (${o.alloc.role}: ${o.queue.num.value} > ${o.alloc.size})`).join(', ');
+  const overList = listText(over.map((o) => `${o.queue.index} (${o.alloc.role}: ${o.queue.num.value} > ${o.alloc.size})`));
   const explanation =
     `${device}${path !== undefined ? ` at ${path}` : ''} (section '${idstr}') carries queue ${q.index} (${alloc.role}) with vring.num ${q.num.value} at ${hex(q.num.offset)}` +
     `${untouched ? ', a queue the guest never set up (its descriptor address is 0)' : ''}. ` +
@@ -208,7 +221,7 @@ function ringFailure(section: RuntimeSection, dest: RuntimeDestination, facts: V
   const elsewhere = 'Whether the VM can move on to 11.1 from such a release is not known: only after the guest resets its virtio devices (a reboot) are its rings back to the destination\'s own sizes.';
   const fix = canRaise
     ? `Start the destination with ${settable.prop}=${biggest} on this ${device} (a power of 2 up to 1024), so it allocates what the stream's queues ${overList} hold; other virtio devices of the stream may still exceed sizes no property changes. Otherwise shut the guest down and boot it on the destination (a cold migration always works), or load the stream on a release without the check (10.0.x, 10.2, 11.0). ${elsewhere}`
-    : `No destination setting makes this device's rings fit: of its queues above the destination's sizes, ${overList}, queue${fixed.length === 1 ? '' : 's'} ${fixed.map((o) => o.queue.index).join(', ')} ${fixed.length === 1 ? 'has a size' : 'have sizes'} no property can raise that far${settable !== undefined ? ` (only ${settable.prop} is a property)` : ''}. What works: shut the guest down and boot it on the destination (a cold migration), or load the stream on a release without the check (10.0.x, 10.2, 11.0). ${elsewhere}`;
+    : `No destination setting makes this device's rings fit: queue${over.length === 1 ? '' : 's'} ${overList} exceed${over.length === 1 ? 's' : ''} the destination's sizes, and ${settable !== undefined ? `only ${settable.prop} can be raised (up to 1024); the other sizes are fixed in QEMU's source (virtio-net's tx_queue_size stops at 256 without a vhost-user or vDPA back-end)` : `${vmsd}'s queue sizes are fixed in QEMU's source`}. What works: shut the guest down and boot it on the destination (a cold migration), or load the stream on a release without the check (10.0.x, 10.2, 11.0). ${elsewhere}`;
   return makeFailure({
     cause: 'DEVICE_CHECK_FAILED',
     section: toFailureSection(section.located),

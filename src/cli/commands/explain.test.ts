@@ -79,7 +79,7 @@ describe('migscope explain', () => {
     expect(footer.code).toBe(1);
     expect(JSON.parse(footer.out)).toMatchObject({ basis: 'stream', failure: { cause: 'CORRUPTED', offset: 0x165e88, message: 'Missing section footer for mc146818rtc\nload of migration failed: Invalid argument' } });
 
-    const vmdesc = await run(['explain', derived('5.2__pc-i440fx-5.2-minimal.trunc90.mig'), '--dest-machine', 'pc-i440fx-5.2', '--dest-cmdline', f('streams', '5.2', 'pc-i440fx-5.2-minimal.cmd'), '--json']);
+    const vmdesc = await run(['explain', derived('5.2__pc-i440fx-5.2-minimal.trunc90.mig'), '--dest-machine', 'pc-i440fx-5.2', '--dest-version', '5.2', '--dest-cmdline', f('streams', '5.2', 'pc-i440fx-5.2-minimal.cmd'), '--json']);
     expect(vmdesc.code).toBe(0);
     expect(JSON.parse(vmdesc.out).notes.map((n: { code: string }) => n.code)).toContain('VMDESC_DAMAGED');
   });

@@ -30,6 +30,9 @@ export interface SampleSet {
   readonly view: ViewId;
 }
 
+/** A file as fixtures/ names it, served under `.gzip` when it is gzip (see SampleFile.path). */
+const served = (name: string): SampleFile => ({ name, path: name.replace(/\.gz$/, '.gzip') });
+
 const healthy = (qemu: string, machine: string, stream: string, alias: string): SampleSet => ({
   id: `${stream}.mig.gz`,
   alias,
@@ -37,8 +40,8 @@ const healthy = (qemu: string, machine: string, stream: string, alias: string): 
   summary: 'A complete stream (-nodefaults) and the trace QEMU wrote while saving it.',
   tone: 'healthy',
   files: [
-    { name: `${stream}.mig.gz`, path: `${stream}.mig.gzip` },
-    { name: `${stream}.save-trace.log.gz`, path: `${stream}.save-trace.log.gzip` },
+    served(`${stream}.mig.gz`),
+    served(`${stream}.save-trace.log.gz`),
   ],
   view: 'stream',
 });
@@ -54,14 +57,30 @@ export const SAMPLE_SETS: readonly SampleSet[] = [
     summary: 'pc-i440fx-7.2-default with one byte flipped (0x165e88: 0x7e → 0x7f), loaded by QEMU 7.2: the stream, both traces, the command line and the 7.2 manifests.',
     tone: 'failing',
     files: [
-      { name: '7.2__pc-i440fx-7.2-default.flip-footer.mig.gz', path: '7.2__pc-i440fx-7.2-default.flip-footer.mig.gzip' },
-      { name: 'pc-i440fx-7.2-default.save-trace.log.gz', path: 'pc-i440fx-7.2-default.save-trace.log.gzip' },
-      { name: 'e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gz', path: 'e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gzip' },
-      { name: 'pc-i440fx-7.2-default.cmd', path: 'pc-i440fx-7.2-default.cmd' },
-      { name: 'qemu-7.2.vmstate-pc-i440fx-7.2.json.gz', path: 'qemu-7.2.vmstate-pc-i440fx-7.2.json.gzip' },
-      { name: 'qemu-11.1.vmstate-pc-i440fx-7.2.json.gz', path: 'qemu-11.1.vmstate-pc-i440fx-7.2.json.gzip' },
+      served('7.2__pc-i440fx-7.2-default.flip-footer.mig.gz'),
+      served('pc-i440fx-7.2-default.save-trace.log.gz'),
+      served('e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gz'),
+      served('pc-i440fx-7.2-default.cmd'),
+      served('qemu-7.2.vmstate-pc-i440fx-7.2.json.gz'),
+      served('qemu-11.1.vmstate-pc-i440fx-7.2.json.gz'),
     ],
     view: 'timeline',
+  },
+  {
+    id: 'virtio-10.0-to-11.1',
+    alias: 'virtio-rings',
+    title: 'Failed load: VQ 0 vring.num 1024 exceeds allocated max 256',
+    summary:
+      "pc-q35-10.0 with six virtio devices, saved by QEMU 10.0.13 and refused by 11.1.3 with the same command line: the stream, 11.1's log, the command line, and 11.1's own stream of that configuration to pick as the destination sample.",
+    tone: 'failing',
+    // The stream to explain comes last: the last stream opened is the one the views show.
+    files: [
+      served('11.1__pc-q35-10.0-virtio.mig.gz'),
+      served('pc-q35-10.0-virtio.cmd'),
+      served('10.0__11.1__pc-q35-10.0-virtio.log.gz'),
+      served('10.0__pc-q35-10.0-virtio.mig.gz'),
+    ],
+    view: 'explain',
   },
   {
     id: 'hosts-7.2-11.1',
@@ -70,13 +89,13 @@ export const SAMPLE_SETS: readonly SampleSet[] = [
     summary: 'What each binary offers (query-machines, -device help, the pc-i440fx-7.2 manifest of each), and a VM saved by 7.2 to place on one of them.',
     tone: 'hosts',
     files: [
-      { name: 'pc-i440fx-7.2-minimal.mig.gz', path: 'pc-i440fx-7.2-minimal.mig.gzip' },
-      { name: 'qemu-7.2.qmp-query-machines.json.gz', path: 'qemu-7.2.qmp-query-machines.json.gzip' },
-      { name: 'qemu-7.2.devices.txt.gz', path: 'qemu-7.2.devices.txt.gzip' },
-      { name: 'qemu-7.2.vmstate-pc-i440fx-7.2.json.gz', path: 'qemu-7.2.vmstate-pc-i440fx-7.2.json.gzip' },
-      { name: 'qemu-11.1.qmp-query-machines.json.gz', path: 'qemu-11.1.qmp-query-machines.json.gzip' },
-      { name: 'qemu-11.1.devices.txt.gz', path: 'qemu-11.1.devices.txt.gzip' },
-      { name: 'qemu-11.1.vmstate-pc-i440fx-7.2.json.gz', path: 'qemu-11.1.vmstate-pc-i440fx-7.2.json.gzip' },
+      served('pc-i440fx-7.2-minimal.mig.gz'),
+      served('qemu-7.2.qmp-query-machines.json.gz'),
+      served('qemu-7.2.devices.txt.gz'),
+      served('qemu-7.2.vmstate-pc-i440fx-7.2.json.gz'),
+      served('qemu-11.1.qmp-query-machines.json.gz'),
+      served('qemu-11.1.devices.txt.gz'),
+      served('qemu-11.1.vmstate-pc-i440fx-7.2.json.gz'),
     ],
     view: 'tiers',
   },

@@ -19,6 +19,18 @@ describe('url state', () => {
     expect(decodeUrlState(hash)).toEqual(state);
   });
 
+  it('the Explain view’s destination: typed values, files by name, none on purpose', () => {
+    const state: UrlState = {
+      sample: 'virtio-10.0-to-11.1',
+      view: 'explain',
+      destination: { machine: 'pc-q35-10.0', version: '11.1', cmdline: { name: 'pc-q35-10.0-virtio.cmd' }, manifest: 'none', sample: { name: '11.1__pc-q35-10.0-virtio.mig.gz' } },
+    };
+    const hash = encodeUrlState(state);
+    expect(hash).toBe('#sample=virtio-10.0-to-11.1&view=explain&dmachine=pc-q35-10.0&drelease=11.1&dmanifest=-&dcmd=pc-q35-10.0-virtio.cmd&dsample=11.1__pc-q35-10.0-virtio.mig.gz');
+    expect(decodeUrlState(hash)).toEqual(state);
+    expect(decodeUrlState('#dsample=%00x&dmachine=')).toEqual({});
+  });
+
   it('a sample alone is the short link the gallery always wrote', () => {
     expect(encodeUrlState({ sample: 'pc-q35-11.1-minimal.mig.gz' })).toBe('#sample=pc-q35-11.1-minimal.mig.gz');
     expect(decodeUrlState('#sample=pc-q35-11.1-minimal.mig.gz')).toEqual({ sample: 'pc-q35-11.1-minimal.mig.gz' });

@@ -5,6 +5,9 @@
  * thrown on.
  *
  * `#sample=e-7.2-footer&view=stream&sec=mc146818rtc%230&field=cmos_data&at=0x165e88&tour=3`
+ *
+ * The Explain view's Destination panel too: `dmachine`, `drelease`, and the destination's files
+ * by name (`dmanifest`, `dmachines`, `dcmd`, `dprops`, `dsample`; `-` for "none").
  */
 import type { MatrixCell, ViewId } from '../workspace/workspace-store.ts';
 
@@ -21,7 +24,37 @@ export interface UrlState {
   readonly matrixCell?: MatrixCell;
   /** 0-based here, 1-based in the URL (people read it). */
   readonly tourStep?: number;
+  /** What the Explain view was told of the destination; absent when nothing was. */
+  readonly destination?: DestinationLink;
 }
+
+/** A destination file named in a link: a workspace file's name, or none on purpose. */
+export type LinkedFile = { readonly name: string } | 'none';
+
+export interface DestinationLink {
+  readonly machine?: string;
+  readonly version?: string;
+  readonly manifest?: LinkedFile;
+  readonly machines?: LinkedFile;
+  readonly cmdline?: LinkedFile;
+  readonly deviceProps?: LinkedFile;
+  readonly sample?: LinkedFile;
+}
+
+/** The URL parameter of each destination input, in the order links write them. */
+export const DESTINATION_PARAMS = {
+  machine: 'dmachine',
+  version: 'drelease',
+  manifest: 'dmanifest',
+  machines: 'dmachines',
+  cmdline: 'dcmd',
+  deviceProps: 'dprops',
+  sample: 'dsample',
+} as const satisfies Readonly<Record<keyof DestinationLink, string>>;
+
+const DESTINATION_FILE_KEYS = ['manifest', 'machines', 'cmdline', 'deviceProps', 'sample'] as const;
+/** "none" in a link: no file is named `-`, and the word `none` could be one. */
+const NONE_IN_LINK = '-';
 
 const VIEWS: readonly ViewId[] = ['stream', 'timeline', 'explain', 'matrix', 'tiers', 'hosts'];
 /** Joins the field path below the record; the UI writes paths with it, names never hold it in practice. */
@@ -61,6 +94,7 @@ export function decodeUrlState(hash: string): UrlState {
   const col = text(params, 'mcol');
   const tourText = text(params, 'tour');
   const tour = tourText !== undefined && /^[0-9]{1,2}$/.test(tourText) ? Number(tourText) : undefined;
+  const destination = decodeDestination(params);
   return {
     ...(sample !== undefined ? { sample } : {}),
     ...(file !== undefined ? { file } : {}),
@@ -69,7 +103,21 @@ export function decodeUrlState(hash: string): UrlState {
     ...(offset !== undefined ? { offset } : {}),
     ...(row !== undefined && col !== undefined ? { matrixCell: { row, col } } : {}),
     ...(tour !== undefined && tour >= 1 && tour <= MAX_TOUR_STEP ? { tourStep: tour - 1 } : {}),
+    ...(destination !== undefined ? { destination } : {}),
   };
+}
+
+function decodeDestination(params: URLSearchParams): DestinationLink | undefined {
+  const out: { -readonly [K in keyof DestinationLink]: DestinationLink[K] } = {};
+  const machine = text(params, DESTINATION_PARAMS.machine);
+  const version = text(params, DESTINATION_PARAMS.version);
+  if (machine !== undefined) out.machine = machine;
+  if (version !== undefined) out.version = version;
+  for (const key of DESTINATION_FILE_KEYS) {
+    const v = text(params, DESTINATION_PARAMS[key]);
+    if (v !== undefined) out[key] = v === NONE_IN_LINK ? 'none' : { name: v };
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** The hash for a state, `#…`, or '' when there is nothing to say. Keys always in one order. */
@@ -88,6 +136,15 @@ export function encodeUrlState(state: UrlState): string {
     params.set('mcol', state.matrixCell.col);
   }
   if (state.tourStep !== undefined) params.set('tour', String(state.tourStep + 1));
+  const d = state.destination;
+  if (d !== undefined) {
+    if (d.machine !== undefined) params.set(DESTINATION_PARAMS.machine, d.machine);
+    if (d.version !== undefined) params.set(DESTINATION_PARAMS.version, d.version);
+    for (const key of DESTINATION_FILE_KEYS) {
+      const f = d[key];
+      if (f !== undefined) params.set(DESTINATION_PARAMS[key], f === 'none' ? NONE_IN_LINK : f.name);
+    }
+  }
   // URLSearchParams writes spaces as '+'; %20 reads the same and survives being pasted anywhere.
   const out = params.toString().replace(/\+/g, '%20');
   return out === '' ? '' : `#${out}`;

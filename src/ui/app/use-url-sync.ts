@@ -1,15 +1,17 @@
 /**
  * Keeps the URL's hash and the workspace in step, both ways. Out: every change of view,
- * selection, matrix cell or tour step rewrites the hash (replaceState: no history entry per
- * click). In: at start and on hashchange, the link is read; a sample set it names is opened,
- * and the rest (file, view, selection, cell, step) is applied once the files it needs are
- * loaded, so a shared link reproduces what its sender saw.
+ * selection, matrix cell, tour step or Explain destination input rewrites the hash
+ * (replaceState: no history entry per click). In: at start and on hashchange, the link is
+ * read; a sample set it names is opened, and the rest (file, view, selection, cell, step,
+ * destination) is applied once the files it needs are loaded, so a shared link reproduces what
+ * its sender saw.
  */
 import { useEffect } from 'react';
+import { getExplainInputs, setExplainInputs, subscribeExplainInputs } from '../explain/explain-inputs.ts';
 import type { WorkspaceStore } from '../workspace/workspace-store.ts';
 import { fetchSampleSet, sampleById } from './samples.ts';
 import { decodeUrlState, encodeUrlState, type UrlState } from './url-state.ts';
-import { restoreReadiness, streamNamed, urlStateOf } from './workspace-url.ts';
+import { explainInputsOf, restoreReadiness, streamNamed, urlStateOf } from './workspace-url.ts';
 
 export function useUrlSync(store: WorkspaceStore): void {
   useEffect(() => {
@@ -25,7 +27,7 @@ export function useUrlSync(store: WorkspaceStore): void {
     };
 
     const write = (): void => {
-      const hash = encodeUrlState(urlStateOf(store.getState()));
+      const hash = encodeUrlState(urlStateOf(store.getState(), getExplainInputs()));
       if (hash === window.location.hash || (hash === '' && window.location.hash === '')) return;
       window.history.replaceState(window.history.state, '', hash === '' ? window.location.pathname + window.location.search : hash);
     };
@@ -44,6 +46,7 @@ export function useUrlSync(store: WorkspaceStore): void {
       }
       if (url.matrixCell !== undefined) store.selectMatrixCell(url.matrixCell);
       if (url.tourStep !== undefined) store.setTourStep(url.tourStep);
+      setExplainInputs(explainInputsOf(store.getState(), url.destination));
       store.setView(url.tourStep !== undefined ? 'stream' : view);
     };
 
@@ -65,6 +68,7 @@ export function useUrlSync(store: WorkspaceStore): void {
     read();
     sync();
     const unsubscribe = store.subscribe(sync);
+    const unsubscribeInputs = subscribeExplainInputs(sync);
     const onHash = (): void => {
       read();
       sync();
@@ -72,6 +76,7 @@ export function useUrlSync(store: WorkspaceStore): void {
     window.addEventListener('hashchange', onHash);
     return () => {
       unsubscribe();
+      unsubscribeInputs();
       window.removeEventListener('hashchange', onHash);
     };
   }, [store]);

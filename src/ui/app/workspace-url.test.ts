@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { INITIAL_EXPLAIN_INPUTS } from '../explain/explain-inputs.ts';
+import type { FileKind } from '../workspace/detect-file.ts';
 import type { WorkspaceFile, WorkspaceState } from '../workspace/workspace-store.ts';
-import { restoreReadiness, urlStateOf } from './workspace-url.ts';
+import { explainInputsOf, restoreReadiness, urlStateOf } from './workspace-url.ts';
 
 const streamFile = (id: string, name: string, origin: 'user' | 'sample'): WorkspaceFile => ({
   id,
@@ -46,6 +48,37 @@ describe('urlStateOf', () => {
     const mine = { ...base, files: [...base.files, streamFile('f2', 'mine.mig', 'user')], active: { stream: 'f2' } };
     expect(urlStateOf(mine)).toEqual({ sample: 'pc-q35-11.1-minimal.mig.gz', file: 'mine.mig' });
     expect(urlStateOf({ ...mine, files: [mine.files[1] as WorkspaceFile], sampleId: 'pc-q35-11.1-minimal.mig.gz' })).toEqual({ file: 'mine.mig' });
+  });
+});
+
+const fileOf = (id: string, name: string, kind: FileKind): WorkspaceFile => ({ id, file: new File([], name), origin: 'user', detection: { kind, wrapping: 'none', detail: '' } });
+
+describe('the Explain destination in links', () => {
+  const files = [
+    streamFile('f1', 'pc-q35-11.1-minimal.mig.gz', 'sample'),
+    fileOf('f2', 'src.mig.gz', 'stream'),
+    fileOf('f3', 'dest.cmd', 'command-line'),
+    fileOf('f4', 'dest-sample.mig.gz', 'stream'),
+  ];
+  const state: WorkspaceState = { ...base, files, active: { stream: 'f2' } };
+
+  it('says what differs from the defaults, files by name', () => {
+    expect(urlStateOf(state, INITIAL_EXPLAIN_INPUTS).destination).toBeUndefined();
+    const inputs = { ...INITIAL_EXPLAIN_INPUTS, machine: ' pc-q35-10.0 ', version: '11.1', cmdline: 'f3', manifest: 'none', sample: 'f4' };
+    expect(urlStateOf(state, inputs).destination).toEqual({ machine: 'pc-q35-10.0', version: '11.1', cmdline: { name: 'dest.cmd' }, manifest: 'none', sample: { name: 'dest-sample.mig.gz' } });
+    // A file that is gone is not said.
+    expect(urlStateOf(state, { ...INITIAL_EXPLAIN_INPUTS, sample: 'f9' }).destination).toBeUndefined();
+  });
+
+  it('a link’s names become this workspace’s files, of the right kind; it waits for missing ones', () => {
+    const link = { version: '11.1', cmdline: { name: 'dest.cmd' }, sample: { name: 'dest-sample.mig.gz' }, manifest: 'none' as const };
+    expect(explainInputsOf(state, link)).toEqual({ ...INITIAL_EXPLAIN_INPUTS, version: '11.1', cmdline: 'f3', sample: 'f4', manifest: 'none' });
+    // A name that is not a stream is no sample.
+    expect(explainInputsOf(state, { sample: { name: 'dest.cmd' } }).sample).toBe('none');
+    expect(explainInputsOf(state, undefined)).toEqual(INITIAL_EXPLAIN_INPUTS);
+    expect(restoreReadiness(state, { destination: link })).toBe('ready');
+    expect(restoreReadiness(state, { destination: { sample: { name: 'other.mig.gz' } } })).toBe('wait-file');
+    expect(restoreReadiness(state, { destination: { manifest: 'none' } })).toBe('ready');
   });
 });
 

@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import { formatQemuVersion, type ExplainResult } from '../../analysis/explain/index.ts';
+import { inUiTerms } from './ui-terms.ts';
 
 export interface ExplainNotesProps {
   readonly result: ExplainResult;
@@ -7,6 +8,9 @@ export interface ExplainNotesProps {
   readonly problems: readonly string[];
   /** Where the view found the release it gave the analysis (a file name), when it did. */
   readonly versionFrom: string | undefined;
+  /** The destination sample and `-device NAME,help` file the analysis was given, by name. */
+  readonly sampleName?: string | undefined;
+  readonly devicePropsName?: string | undefined;
 }
 
 const MACHINE_SOURCE: Readonly<Record<string, string>> = {
@@ -17,7 +21,7 @@ const MACHINE_SOURCE: Readonly<Record<string, string>> = {
 };
 
 /** Everything around the verdict: risks, notes, what was assumed, what the destination is. */
-export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProps): ReactElement {
+export function ExplainNotes({ result, problems, versionFrom, sampleName, devicePropsName }: ExplainNotesProps): ReactElement {
   const risks = result.notes.filter((n) => n.severity === 'at-risk');
   const info = result.notes.filter((n) => n.severity === 'info');
   const d = result.destination;
@@ -44,8 +48,8 @@ export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProp
           <ul data-testid="explain-risks">
             {risks.map((n, i) => (
               <li key={`${n.code}-${i}`}>
-                <span className="explain-code">{n.code}</span> {n.text}
-                {n.fix !== undefined ? <div className="muted">To settle it: {n.fix}</div> : undefined}
+                <span className="explain-code">{n.code}</span> {inUiTerms(n.text)}
+                {n.fix !== undefined ? <div className="muted">To settle it: {inUiTerms(n.fix)}</div> : undefined}
               </li>
             ))}
           </ul>
@@ -57,7 +61,7 @@ export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProp
           <ul data-testid="explain-notes">
             {info.map((n, i) => (
               <li key={`${n.code}-${i}`}>
-                <span className="explain-code">{n.code}</span> {n.text}
+                <span className="explain-code">{n.code}</span> {inUiTerms(n.text)}
               </li>
             ))}
           </ul>
@@ -68,7 +72,7 @@ export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProp
           <h3>Assumed</h3>
           <ul data-testid="explain-assumptions">
             {result.assumptions.map((a) => (
-              <li key={a}>{a}</li>
+              <li key={a}>{inUiTerms(a)}</li>
             ))}
           </ul>
         </section>
@@ -106,6 +110,24 @@ export function ExplainNotes({ result, problems, versionFrom }: ExplainNotesProp
                     ) : undefined}
                   </dd>
                 </div>
+                {sampleName !== undefined ? (
+                  <div>
+                    <dt>sample</dt>
+                    <dd data-testid="explain-sample-used">
+                      <span className="mono">{sampleName}</span>
+                      <span className="muted"> (a stream the destination build saved: its values are facts about the destination)</span>
+                    </dd>
+                  </div>
+                ) : undefined}
+                {devicePropsName !== undefined ? (
+                  <div>
+                    <dt>defaults</dt>
+                    <dd>
+                      <span className="mono">{devicePropsName}</span>
+                      <span className="muted"> (the destination build&apos;s -device NAME,help)</span>
+                    </dd>
+                  </div>
+                ) : undefined}
               </>
             ) : undefined}
             {prediction !== undefined ? (

@@ -15,12 +15,14 @@ export interface ExplainReportProps {
   readonly logName: string | undefined;
   readonly problems: readonly string[];
   readonly versionFrom: string | undefined;
+  readonly sampleName?: string | undefined;
+  readonly devicePropsName?: string | undefined;
   readonly onShowFailure: () => void;
   readonly onShowSection: (section: LoadedSection) => void;
 }
 
 /** The explanation as a report: what the Explain view shows and what "Print report" prints. */
-export function ExplainReport({ result, stream, streamName, logName, problems, versionFrom, onShowFailure, onShowSection }: ExplainReportProps): ReactElement {
+export function ExplainReport({ result, stream, streamName, logName, problems, versionFrom, sampleName, devicePropsName, onShowFailure, onShowSection }: ExplainReportProps): ReactElement {
   const failure = result.failure;
   const placed = failure !== undefined && (failure.section !== undefined || failure.offset !== undefined);
   // Only a failure stops the load; a risk may not happen, so every section is listed then.
@@ -37,7 +39,7 @@ export function ExplainReport({ result, stream, streamName, logName, problems, v
       ) : (
         <p className="explain-none">{result.basis === 'log' ? 'The destination log shows no load error.' : 'Nothing known of the destination stops this stream.'}</p>
       )}
-      <ExplainNotes result={result} problems={problems} versionFrom={versionFrom} />
+      <ExplainNotes result={result} problems={problems} versionFrom={versionFrom} sampleName={sampleName} devicePropsName={devicePropsName} />
       <LoadedSections sections={loaded} beforeFailure={stopped} onShow={onShowSection} />
     </article>
   );

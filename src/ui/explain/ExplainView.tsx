@@ -4,7 +4,7 @@ import { viewInfo } from '../views/views.ts';
 import { useWorkspaceStore } from '../workspace/workspace-context.ts';
 import { DestinationForm } from './DestinationForm.tsx';
 import './explain.css';
-import { failureSpan } from './explain-report.ts';
+import { failureTarget } from './explain-report.ts';
 import { ExplainReport } from './ExplainReport.tsx';
 import { useExplanation } from './use-explanation.ts';
 
@@ -40,11 +40,9 @@ export function ExplainView(): ReactElement {
     state = 'ready';
     const { result, decoded } = explanation;
     const showFailure = (): void => {
-      const f = result.failure;
-      const span = failureSpan(f);
-      if (f === undefined || span === undefined) return;
-      const path = f.section !== undefined ? [`${f.section.idstr}#${f.section.instance}`] : undefined;
-      if (!store.focusNode({ ...(path !== undefined ? { path } : {}), offset: span.start, highlight: span })) {
+      const target = failureTarget(result.failure);
+      if (target === undefined) return;
+      if (!store.focusNode(target)) {
         store.setNotice({ tone: 'info', text: 'Pick the stream in Files to see its bytes.' });
       }
     };
@@ -56,6 +54,8 @@ export function ExplainView(): ReactElement {
         logName={logName}
         problems={explanation.problems}
         versionFrom={explanation.destination.versionFrom}
+        sampleName={explanation.destination.sample?.file.name}
+        devicePropsName={explanation.destination.deviceProps?.file.name}
         onShowFailure={showFailure}
         onShowSection={(s) => store.focusSection(s.idstr, s.instance)}
       />

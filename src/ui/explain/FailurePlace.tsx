@@ -64,7 +64,7 @@ export function FailurePlace({ failure, onShowSection }: FailurePlaceProps): Rea
           </thead>
           <tbody>
             {values.map((v) => (
-              <tr key={`${v.name}@${v.offset}`}>
+              <tr key={`${v.name}@${v.offset}`} data-name={v.name} data-offset={v.offset}>
                 <td className="mono">{v.name}</td>
                 <td className="mono explain-value">{v.value}</td>
                 <td className="mono">{hexOf(v.offset)}</td>

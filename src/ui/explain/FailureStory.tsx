@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import type { ExplainFailure, ExplainResult } from '../../analysis/explain/index.ts';
+import { inUiTerms } from './ui-terms.ts';
 
 export interface FailureStoryProps {
   readonly result: ExplainResult;
@@ -20,9 +21,9 @@ export function FailureStory({ result, failure }: FailureStoryProps): ReactEleme
         </>
       ) : undefined}
       <h3>Why</h3>
-      <p data-testid="explain-why">{failure.explanation}</p>
+      <p data-testid="explain-why">{inUiTerms(failure.explanation)}</p>
       <h3>Fix</h3>
-      <p data-testid="explain-fix">{failure.fix}</p>
+      <p data-testid="explain-fix">{inUiTerms(failure.fix)}</p>
     </section>
   );
 }

@@ -4,6 +4,7 @@
  */
 import type { ExplainBasis, ExplainFailure, ExplainResult, ExplainVerdict } from '../../analysis/explain/index.ts';
 import type { DecodeResult, SectionType } from '../../format/index.ts';
+import type { NodeTarget } from '../workspace/workspace-store.ts';
 
 export const VERDICT_TITLE: Readonly<Record<ExplainVerdict, string>> = {
   fails: 'Load fails',
@@ -68,6 +69,22 @@ export function failureSpan(failure: ExplainFailure | undefined): { readonly sta
   if (failure.offset !== undefined) return { start: failure.offset, end: failure.offset + Math.max(1, failure.length ?? 1) };
   const s = failure.section;
   return s !== undefined ? { start: s.offset, end: s.offset + Math.max(1, s.length) } : undefined;
+}
+
+/**
+ * Where "Show the failing bytes" goes: the failing field's node by its path below the section
+ * (`0000:00:01.0/virtio-net#0` › `virtio` › `queues[0]` › `vring.num`; the Stream view falls back
+ * to the deepest node holding the failing byte when no node has that path), its bytes
+ * highlighted. Without a field, the section itself.
+ */
+export function failureTarget(failure: ExplainFailure | undefined): NodeTarget | undefined {
+  const span = failureSpan(failure);
+  if (failure === undefined || span === undefined) return undefined;
+  const s = failure.section;
+  const record = s !== undefined ? `${s.idstr}#${s.instance}` : undefined;
+  const field = failure.field !== undefined && failure.offset !== undefined ? failure.field.split('/').filter((p) => p !== '') : [];
+  const path = record !== undefined ? [record, ...field] : undefined;
+  return { ...(path !== undefined ? { path } : {}), offset: span.start, highlight: span };
 }
 
 export function hexOf(n: number): string {

@@ -2,10 +2,14 @@
  * The explanation of the active stream's load, from what the workspace holds: the active load
  * log (what happened), and the destination's files the user chose (what should happen). The
  * same assembly as `migscope explain` (src/cli/commands/explain.ts), so both say the same.
+ *
+ * The destination sample is decoded through the same query as the Stream view's (one decode
+ * per file, whichever view asks first), in the decode worker.
  */
 import { useMemo } from 'react';
 import { explainLoad, parseMachineCatalog, parseQemuCommandLine, parseQemuVersion, type DestinationKnowledge, type ExplainResult, type QemuVersion } from '../../analysis/explain/index.ts';
 import type { DecodeResult } from '../../format/index.ts';
+import { parseDevicePropertiesHelp } from '../../manifest/device-properties.ts';
 import { useFileVersions } from '../matrix/use-file-versions.ts';
 import { useStreamDecode } from '../stream/use-stream-decode.ts';
 import { useFileText, useTraceLog, useVmstateManifest } from '../workspace/use-file-content.ts';
@@ -17,6 +21,10 @@ export interface DestinationFiles {
   readonly manifest: WorkspaceFile | undefined;
   readonly machines: WorkspaceFile | undefined;
   readonly cmdline: WorkspaceFile | undefined;
+  /** `-device NAME,help` output, when it was read. */
+  readonly deviceProps: WorkspaceFile | undefined;
+  /** A stream the destination build saved (never the active stream itself), when it decoded. */
+  readonly sample: WorkspaceFile | undefined;
   readonly machine: string | undefined;
   readonly version: QemuVersion | undefined;
   /** Where the version came from, when the view (not the analysis) supplied it. */
@@ -48,12 +56,18 @@ export function useExplanation(): Explanation {
   const manifestFile = resolveChoice(inputs.manifest, filesOfKind(state, 'vmstate-manifest'), hasLog);
   const machinesFile = resolveChoice(inputs.machines, filesOfKind(state, 'query-machines'), hasLog);
   const cmdlineFile = resolveChoice(inputs.cmdline, filesOfKind(state, 'command-line'), hasLog);
+  const devicePropsFile = resolveChoice(inputs.deviceProps, filesOfKind(state, 'device-properties'), hasLog);
+  const sampleFile = resolveChoice(inputs.sample, sampleCandidates(state.files, streamFile), hasLog, 'none');
 
   const decode = useStreamDecode(streamFile?.file);
+  const sampleDecode = useStreamDecode(sampleFile?.file);
   const log = useTraceLog(logFile);
   const manifest = useVmstateManifest(manifestFile);
   const machinesText = useFileText(machinesFile);
   const cmdlineText = useFileText(cmdlineFile);
+  const devicePropsText = useFileText(devicePropsFile);
+  const sampleDecoded = sampleDecode.query.data?.result;
+  const sampleError = sampleDecode.query.error?.message;
 
   const decoded = decode.query.data?.result;
   const typedVersion = inputs.version.trim() !== '' ? parseQemuVersion(inputs.version) : undefined;
@@ -87,10 +101,30 @@ export function useExplanation(): Explanation {
       if (c.ok) dest.cmdline = c.value;
       else problems.push(`${cmdlineFile.file.name}: ${c.message}`);
     }
+    if (devicePropsFile !== undefined && devicePropsText.data !== undefined) {
+      const help = parseDevicePropertiesHelp(devicePropsText.data);
+      if (help.devices.size > 0) dest.deviceProperties = help;
+      else problems.push(`${devicePropsFile.file.name}: no '-device NAME,help' output found (expected 'NAME options:' and property lines)`);
+    }
+    if (sampleFile !== undefined) {
+      // As `--dest-sample` does: a sample that does not decode says nothing sure of the destination.
+      if (sampleError !== undefined) problems.push(`${sampleFile.file.name} (destination sample): ${sampleError}`);
+      else if (sampleDecoded?.error !== undefined) {
+        const e = sampleDecoded.error;
+        problems.push(`${sampleFile.file.name} (destination sample): the stream does not decode (${e.code} at 0x${e.offset.toString(16)}: ${e.message})`);
+      } else if (sampleDecoded !== undefined) dest.sample = sampleDecoded;
+    }
     return { dest, problems, versionFrom };
-  }, [typedVersion, machinesFile, manifestVersion, machine, manifestFile, manifest.data, machinesText.data, cmdlineFile, cmdlineText.data]);
+  }, [typedVersion, machinesFile, manifestVersion, machine, manifestFile, manifest.data, machinesText.data, cmdlineFile, cmdlineText.data, devicePropsFile, devicePropsText.data, sampleFile, sampleDecoded, sampleError]);
 
-  const pending = decode.query.isPending || (hasLog && log.isPending) || (manifestFile !== undefined && manifest.isPending) || (machinesFile !== undefined && machinesText.isPending) || (cmdlineFile !== undefined && cmdlineText.isPending);
+  const pending =
+    decode.query.isPending ||
+    (hasLog && log.isPending) ||
+    (manifestFile !== undefined && manifest.isPending) ||
+    (machinesFile !== undefined && machinesText.isPending) ||
+    (cmdlineFile !== undefined && cmdlineText.isPending) ||
+    (devicePropsFile !== undefined && devicePropsText.isPending) ||
+    (sampleFile !== undefined && sampleDecode.query.isPending);
   const logText = log.data?.text;
   const result = useMemo(() => {
     if (decoded === undefined || pending) return undefined;
@@ -111,8 +145,23 @@ export function useExplanation(): Explanation {
     stream: streamFile,
     log: logFile,
     decoded,
-    destination: { manifest: manifestFile, machines: machinesFile, cmdline: cmdlineFile, machine, version: assembled.dest.version, versionFrom: assembled.versionFrom },
+    destination: {
+      manifest: manifestFile,
+      machines: machinesFile,
+      cmdline: cmdlineFile,
+      // Only when the analysis got them: a file that could not be read is in `problems` instead.
+      deviceProps: assembled.dest.deviceProperties !== undefined ? devicePropsFile : undefined,
+      sample: assembled.dest.sample !== undefined ? sampleFile : undefined,
+      machine,
+      version: assembled.dest.version,
+      versionFrom: assembled.versionFrom,
+    },
     problems: assembled.problems,
     result,
   };
+}
+
+/** The streams that can be the destination's sample: every stream but the one explained. */
+export function sampleCandidates(files: readonly WorkspaceFile[], stream: WorkspaceFile | undefined): WorkspaceFile[] {
+  return files.filter((f) => f.detection?.kind === 'stream' && f.id !== stream?.id);
 }

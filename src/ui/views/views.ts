@@ -38,10 +38,11 @@ export const VIEWS: readonly ViewInfo[] = [
     label: 'Explain',
     question: 'Why did (or will) this load fail, in words?',
     needs: [
-      { kind: 'stream', how: 'one', required: true },
+      { kind: 'stream', how: 'one; a second one the destination build saved, as its sample', required: true },
       { kind: 'trace-log', how: "the destination's stderr, when the load was tried", required: false },
       { kind: 'vmstate-manifest', how: "the destination QEMU's, to predict without a log", required: false },
       { kind: 'command-line', how: "the destination's, for where devices land", required: false },
+      { kind: 'device-properties', how: "the destination build's, for its device defaults", required: false },
     ],
   },
   {

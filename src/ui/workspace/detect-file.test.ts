@@ -149,6 +149,21 @@ describe('details', () => {
     expect(sniffContent(new TextEncoder().encode(pretty), false)).toMatchObject({ kind: 'trace-log', side: 'load' });
   });
 
+  it('-device NAME,help output is device defaults, -machine M,help is not', () => {
+    // Real output of Debian's 11.1.3, as fixtures/real-runs/versions/11.1/device-props.json.gz keeps it.
+    const props = JSON.parse(gunzipSync(readFileSync(join(root, 'real-runs/versions/11.1/device-props.json.gz'))).toString('utf8')) as { devices: Record<string, { output: string }> };
+    const net = props.devices['virtio-net-pci']?.output ?? '';
+    const xhci = props.devices['qemu-xhci']?.output ?? '';
+    expect(net).toContain('rx_queue_size=<uint16>');
+    const one = sniffContent(new TextEncoder().encode(net), false);
+    expect(one).toMatchObject({ kind: 'device-properties' });
+    expect(one.detail).toContain('virtio-net-pci');
+    // qemu-xhci's header would pass for a QEMU message line ("qemu-xhci options:").
+    expect(sniffContent(new TextEncoder().encode(`${xhci}${net}`), false)).toMatchObject({ kind: 'device-properties' });
+    const machine = readFileSync(join(root, 'real-runs/versions/10.0/machine-pc-q35-10.0-help.txt'));
+    expect(sniffContent(machine, false).kind).toBe('unknown');
+  });
+
   it('sniffContent leaves a cut last line alone', () => {
     const text = new TextEncoder().encode('name "virtio-net-pci", bus PCI\nname "e1000", bus PCI\nname "virt');
     expect(sniffContent(text, true).kind).toBe('device-help');

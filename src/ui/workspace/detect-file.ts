@@ -9,9 +9,10 @@
  */
 import { readDestInput } from '../../analysis/explain/dest-log-input.ts';
 import { parseQemuCommandLine } from '../../analysis/explain/qemu-cmdline.ts';
+import { looksLikeDevicePropertiesHelp } from '../../manifest/device-properties.ts';
 import { parseLogLine } from '../../trace/log-line.ts';
 
-export type FileKind = 'stream' | 'vmstate-manifest' | 'query-machines' | 'device-help' | 'trace-log' | 'command-line' | 'unknown';
+export type FileKind = 'stream' | 'vmstate-manifest' | 'query-machines' | 'device-help' | 'device-properties' | 'trace-log' | 'command-line' | 'unknown';
 
 /** What the content was wrapped in. */
 export type Wrapping = 'none' | 'gzip' | 'libvirt' | 'libvirt+gzip';
@@ -142,6 +143,9 @@ const QEMU_PROGRAM = /(?:^|\/)(?:qemu-system-[\w.-]+|qemu-kvm|qemu)$/;
 const QEMU_OPTION = /(?:^|\s)-(?:machine|M|device|accel|enable-kvm|nodefaults|netdev|drive|blockdev|cpu|smp|incoming|chardev|qmp)(?=[\s=]|$)/g;
 
 function sniffLines(text: string): Omit<Detection, 'wrapping'> {
+  // First: a device type named qemu-xhci would otherwise pass for a QEMU message line.
+  const properties = devicePropertiesIn(text);
+  if (properties !== undefined) return properties;
   const lines = text.split('\n', MAX_SNIFF_LINES);
 
   let deviceEntries = 0;
@@ -184,6 +188,21 @@ function sniffLines(text: string): Omit<Detection, 'wrapping'> {
   const command = commandLineIn(lines);
   if (command !== undefined) return command;
   return { kind: 'unknown', detail: 'text that is not a trace log, device list or QEMU command line' };
+}
+
+/** `NAME options:`, the header qdev_device_help() prints above a device type's properties. */
+const OPTIONS_HEADER = /^([A-Za-z0-9_.,+-]+) options:\r?$/gm;
+
+/**
+ * `-device NAME,help` output (one or more device types, with their properties and defaults).
+ * `-machine M,help` prints the same shape under `M-machine options:`: that is not a device's.
+ */
+function devicePropertiesIn(text: string): Omit<Detection, 'wrapping'> | undefined {
+  if (!looksLikeDevicePropertiesHelp(text)) return undefined;
+  const types = [...text.matchAll(OPTIONS_HEADER)].map((m) => m[1] ?? '').filter((name) => !name.endsWith('-machine'));
+  if (types.length === 0) return undefined;
+  const shown = types.slice(0, 3).join(', ');
+  return { kind: 'device-properties', detail: `-device NAME,help output: the properties and defaults of ${shown}${types.length > 3 ? ` and ${types.length - 3} more device types` : ''}` };
 }
 
 /** A command line is what the file is about: it comes first, after comments at most. */

@@ -19,6 +19,7 @@ const PARSE_AS: Readonly<Partial<Record<FileKind, ParseAs>>> = {
   'vmstate-manifest': 'vmstate-manifest',
   'query-machines': 'query-machines',
   'device-help': 'text',
+  'device-properties': 'text',
   'command-line': 'text',
 };
 
