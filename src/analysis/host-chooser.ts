@@ -205,7 +205,7 @@ function runtimeReasons(host: HostCandidate, findings: readonly JudgeFinding[]):
   const out: HostReason[] = [];
   for (const list of groups.values()) {
     const first = byVerdict(list)[0] as JudgeFinding;
-    const more = list.length > 1 ? ` (${list.length} sections of ${first.device} alike)` : '';
+    const more = list.length > 1 ? ` (and ${list.length - 1} more ${first.runtime?.family ?? ''} finding${list.length === 2 ? '' : 's'} of ${first.device} like it)` : '';
     const missing = first.runtime?.missing ?? [];
     const settle = missing.length > 0 ? ` For ${host.name}, give ${missing.map((m) => HOST_INPUTS[m] ?? m).join(' and ')}.` : '';
     out.push({

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { allRealLoads, checkRealLoad, type RealLoad } from './test-support/real-checks.ts';
 import { runtimeFindings } from './runtime-findings.ts';
-import { decodeRealStream } from './test-support/real-runs.ts';
+import { decodeRealStream, realCommandLine, realRuns } from './test-support/real-runs.ts';
 import type { JudgeFinding } from './verdict.ts';
 
 const loads = allRealLoads();
@@ -100,10 +100,24 @@ describe('runtime findings', () => {
     expect(risks.every((f) => f.runtime?.missing.includes('--dest-version') === true && f.reason.includes('give --dest-version'))).toBe(true);
   });
 
-  it('a 10.0 destination makes no ring check: the same rings are fine there', async () => {
+  it('a 10.0 destination makes no ring check: the same rings raise nothing there', async () => {
     const stream = await decodeRealStream('streams/x86_64/10.0/pc-q35-7.2-virtio.mig.gz');
     const { findings } = runtimeFindings(stream, { version: { major: 10, minor: 0 } });
-    expect(findings.filter((f) => f.runtime?.family === 'virtio-rings').every((f) => f.verdict === 'fine')).toBe(true);
+    expect(findings.filter((f) => f.runtime?.family === 'virtio-rings')).toEqual([]);
+  });
+
+  it('RAM block sizes: guest RAM against the destination -m, one finding per block', async () => {
+    const run = realRuns().find((r) => r.id === 'x86_64 7.2__11.1__pc-q35-7.2-virtio');
+    if (run === undefined) throw new Error('no such run');
+    const stream = await decodeRealStream(run.streamFile);
+    const cmdline = realCommandLine(run);
+    const same = runtimeFindings(stream, { version: { major: 11, minor: 1 }, cmdline });
+    expect(same.findings.filter((f) => f.runtime?.family === 'ram-blocks')).toEqual([]);
+    const bigger = runtimeFindings(stream, { version: { major: 11, minor: 1 }, cmdline: { ...cmdline, memory: 2 * (cmdline.memory ?? 0) } });
+    const ram = bigger.findings.filter((f) => f.runtime?.family === 'ram-blocks');
+    expect(ram.map((f) => [f.device, f.verdict, f.path])).toEqual([['ram', 'breaks', 'ram > ram/pc.ram']]);
+    expect(ram[0]?.runtime?.message?.split('\n')[0]).toMatch(/^Size mismatch: pc\.ram: 0x[0-9a-f]+ != 0x[0-9a-f]+: Invalid argument$/);
+    expect(ram[0]?.runtime?.offset).toBeGreaterThan(0);
   });
 
   it("Arm register lists: at risk without the destination's sample, breaking with it", async () => {

@@ -3,9 +3,11 @@
  * chooser: what the destination's device load code refuses in this stream's values (a ring
  * larger than its allocation, a register list it does not have), which no manifest comparison
  * can see. The checks themselves and the destination facts they read are explain's
- * (`runSectionChecks`, `runtimeDestination`); this module only runs them over every section and
- * words their outcomes as findings: `fails` breaks, `at-risk` is at risk naming the missing
- * input, `passes` is fine.
+ * (`runSectionChecks` per device section, `checkRamBlockSize` per block of the `ram` section's
+ * setup record, `runtimeDestination`); this module only runs them over the stream and words
+ * their outcomes as findings: `fails` breaks, `at-risk` is at risk naming the missing input, and
+ * a pass is a `fine` finding only when the check says why (a fine finding explains an
+ * acceptance; a routine pass on every section would bury the findings that matter).
  */
 import type { DecodeResult, SectionRecord } from '../format/model.ts';
 import { placeDevices } from './explain/device-placement.ts';
@@ -14,10 +16,11 @@ import { resolveDestination, runtimeDestination, type DestinationKnowledge } fro
 import { formatQemuVersion } from './explain/qemu-version.ts';
 import { findSection, hex, type LocatedSection } from './explain/stream-locate.ts';
 import { runSectionChecks, type CheckOutcome, type RuntimeDestination } from './runtime-checks/index.ts';
+import { checkRamBlockSize } from './runtime-checks/ram-blocks.ts';
 import { joinPath, type JudgeFinding, type RuntimeCheckDetail } from './verdict.ts';
 
 export interface RuntimeJudgement {
-  /** One finding per check outcome, in stream order. */
+  /** One finding per failed, at-risk or explained check, in stream order. */
   readonly findings: readonly JudgeFinding[];
   /** What the checks knew of the destination, for the report. */
   readonly destination: {
@@ -42,9 +45,19 @@ export function runtimeFindings(stream: DecodeResult, dest: DestinationKnowledge
     if (record.type !== 'FULL' && record.type !== 'START') continue;
     const located = findSection(stream, record.idstr, record.instanceId);
     if (located === undefined) continue;
+    if (record.bodyDecoder === 'ram' && record.type === 'START') {
+      // The block list is read before any device; each block's size is checked on its own.
+      for (const block of stream.ram?.blocks ?? []) {
+        const outcome = checkRamBlockSize(block, located, runtime);
+        if (worthSaying(outcome)) findings.push(toFinding(outcome, record, located, runtime, undefined, `RAM block '${block.name}'`));
+      }
+      continue;
+    }
     const path = splitIdstr(record.idstr).path;
     const placed = path !== undefined ? placement?.byPath.get(path) : undefined;
-    for (const outcome of runSectionChecks({ stream, record, located, placed }, runtime)) findings.push(toFinding(outcome, record, located, runtime, placed?.qomType));
+    for (const outcome of runSectionChecks({ stream, record, located, placed }, runtime)) {
+      if (worthSaying(outcome)) findings.push(toFinding(outcome, record, located, runtime, placed?.qomType, undefined));
+    }
   }
   return {
     findings,
@@ -58,7 +71,12 @@ export function runtimeFindings(stream: DecodeResult, dest: DestinationKnowledge
   };
 }
 
-function toFinding(outcome: CheckOutcome, record: SectionRecord, located: LocatedSection, dest: RuntimeDestination, qomType: string | undefined): JudgeFinding {
+function worthSaying(outcome: CheckOutcome): boolean {
+  return outcome.verdict !== 'passes' || outcome.note !== undefined;
+}
+
+/** `subject` names what in the section was checked when the section holds several (RAM blocks). */
+function toFinding(outcome: CheckOutcome, record: SectionRecord, located: LocatedSection, dest: RuntimeDestination, qomType: string | undefined, subject: string | undefined): JudgeFinding {
   const { spec } = outcome;
   const device = splitIdstr(record.idstr).name;
   const section = { idstr: located.idstr, instance: located.instance, offset: located.start, length: located.end - located.start };
@@ -101,7 +119,7 @@ function toFinding(outcome: CheckOutcome, record: SectionRecord, located: Locate
     pathSegments: [device],
     path: device,
     verdict: 'fine',
-    reason: `Section '${record.idstr}' instance ${record.instanceId} passes the destination's ${spec.family} check (${spec.source}; made by ${spec.releases})${outcome.note !== undefined ? `: ${outcome.note.text}` : ''}.`,
+    reason: `${subject !== undefined ? `${subject} of section '${record.idstr}'` : `Section '${record.idstr}' instance ${record.instanceId}`} passes the destination's ${spec.family} check (${spec.source}): ${outcome.note?.text ?? ''}.`,
     runtime: detail,
   };
 }
