@@ -68,10 +68,11 @@ export function checkRamBlockSize(block: RamBlockSummary, section: LocatedSectio
   const local = localSize(block, dest);
   if (local === undefined) {
     if (mainRamBlock(dest.machineType) === block.name && dest.cmdline === undefined) return { verdict: 'passes', spec };
+    // A Debian build migscope knows settles firmware sizes too, when the release is not given.
     return {
       verdict: 'at-risk',
       spec,
-      missing: ['--dest-sample'],
+      missing: dest.version === undefined ? ['--dest-sample', '--dest-version'] : ['--dest-sample'],
       note: {
         severity: 'at-risk',
         code: 'RAM_BLOCK_SIZE_UNKNOWN',

@@ -31,6 +31,8 @@ function expectedFor(rel: string): Expected {
   if (rel.startsWith('loads/') && base.endsWith('.log.gz')) return { kind: 'trace-log', wrapping };
   if (rel.startsWith('real-runs/loads/') && base.endsWith('.log.gz')) return { kind: 'trace-log', wrapping, side: 'load' };
   if (/\.src-stderr\.log(\.gz)?$/.test(base)) return { kind: 'trace-log', wrapping };
+  // real-runs/fixes: a destination's stderr and a QMP query-migrate transcript.
+  if (rel.startsWith('real-runs/fixes/') && /\.(log|txt)$/.test(base)) return { kind: 'trace-log', wrapping, side: 'load' };
   if (base.endsWith('.cmd')) return { kind: 'command-line', wrapping };
   // fixtures/libvirt: virsh save files, domain logs, virsh output, QMP transcripts.
   if (rel.startsWith('libvirt/') && base.endsWith('.save')) return { kind: 'stream', wrapping: 'libvirt' };
