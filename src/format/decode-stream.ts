@@ -36,8 +36,8 @@ import {
 } from './stream/constants.ts';
 import { findFooter } from './stream/opaque.ts';
 import { decodeRamBody, newRamState, type RamState } from './stream/ram.ts';
-import { decodeVmsdBody } from './vmsd/body.ts';
-import { locateVmdesc, parseVmdesc, type LocatedVmdesc } from './vmsd/description.ts';
+import { decodeVmsdBody, UnusableVmdescEntry } from './vmsd/body.ts';
+import { locateVmdesc, parseVmdesc, usableDevices, type LocatedVmdesc } from './vmsd/description.ts';
 
 export interface DecodeProgress {
   readonly bytesRead: number;
@@ -185,7 +185,7 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
     result.ram = ram.summary;
 
     const known = new Map<number, KnownSection>();
-    const devices = new DeviceMatcher(vmdesc?.devices ?? [], diagnostics);
+    const devices = new DeviceMatcher(vmdesc === undefined ? [] : usableDevices(vmdesc, result.vmdesc?.jsonStart ?? 0, diagnostics), diagnostics);
     for (;;) {
       if (sections.length > MAX_SECTIONS) {
         throw new DecodeError('LIMIT_EXCEEDED', cur.pos, [], `more than ${MAX_SECTIONS} sections`);
@@ -346,7 +346,12 @@ async function decodeSection(
         message: `section '${info.idstr}' says version ${info.versionId} in its header but ${device.version} in the vmdesc: the header was changed after saving, or the vmdesc belongs to another stream`,
       });
     }
-    await decodeVmsdBody({ cur, diagnostics, idstr: info.idstr }, device, path, children);
+    try {
+      await decodeVmsdBody({ cur, diagnostics, idstr: info.idstr }, device, path, children);
+    } catch (e) {
+      if (!(e instanceof UnusableVmdescEntry)) throw e;
+      await degradeDevice(cur, e, sectionId, info, path, children, diagnostics);
+    }
     // Arm's `cpu` carries its system registers as bare ids: name each one.
     if (info.idstr === 'cpu') annotateArmCpregs(children);
   } else {
@@ -360,6 +365,51 @@ async function decodeSection(
   record.end = cur.pos;
   node.end = cur.pos;
   return record;
+}
+
+/**
+ * One vmdesc entry of this device cannot be followed: what was decoded before it stays, the
+ * nodes it was inside end where it begins, and the rest of the body up to the footer (found by
+ * scanning, as for a section without a vmdesc) is one opaque node. Only this device degrades.
+ */
+async function degradeDevice(
+  cur: Cursor,
+  e: UnusableVmdescEntry,
+  sectionId: number,
+  info: KnownSection,
+  path: readonly string[],
+  children: DecodedNode[],
+  diagnostics: Diagnostic[],
+): Promise<void> {
+  cur.seek(e.offset);
+  cur.path = e.path;
+  const footerAt = await findFooter(cur, sectionId, `section '${info.idstr}'`);
+  const closeOpen = (nodes: readonly DecodedNode[]): void => {
+    for (const n of nodes) {
+      if (n.end !== undefined) continue;
+      n.end = e.offset;
+      n.note = 'cut short: the vmdesc entry that follows cannot be used';
+      closeOpen(n.children ?? []);
+    }
+  };
+  closeOpen(children);
+  const where = e.path.slice(1).join('/') || '(the device itself)';
+  diagnostics.push({
+    severity: 'warning',
+    code: 'VMDESC_ENTRY_UNUSABLE',
+    offset: e.offset,
+    message: `${info.idstr}: vmdesc entry '${where}' cannot be used (${e.reason}); the rest of this device, ${footerAt - e.offset} bytes up to its footer, is shown as opaque bytes`,
+  });
+  children.push({
+    kind: 'opaque',
+    name: 'rest',
+    path: [...path, 'rest'],
+    start: e.offset,
+    end: footerAt,
+    value: { offset: e.offset, length: footerAt - e.offset },
+    note: `opaque: the vmdesc entry '${where}' cannot be used (${e.reason}); the end was found by scanning for the footer (heuristic)`,
+  });
+  cur.seek(footerAt);
 }
 
 /** The header bytes as nodes, so a click on them selects what they are. */
@@ -398,31 +448,42 @@ class DeviceMatcher {
   private readonly used: boolean[];
   private next = 0;
 
+  /** `devices` in vmdesc order; a hole is an entry no section can use. */
   constructor(
-    private readonly devices: readonly VmdescDevice[],
+    private readonly devices: readonly (VmdescDevice | undefined)[],
     private readonly diagnostics: Diagnostic[],
   ) {
-    this.used = devices.map(() => false);
+    this.used = devices.map((d) => d === undefined);
   }
 
   take(info: KnownSection, at: number): VmdescDevice | undefined {
     if (this.devices.length === 0) return undefined;
+    const matches = (i: number): VmdescDevice | undefined => {
+      const d = this.devices[i];
+      return !this.used[i] && d !== undefined && d.name === info.idstr && d.instance_id === info.instanceId ? d : undefined;
+    };
     for (let i = this.next; i < this.devices.length; i++) {
-      const d = this.devices[i] as VmdescDevice;
-      if (!this.used[i] && d.name === info.idstr && d.instance_id === info.instanceId) {
+      const d = matches(i);
+      if (d !== undefined) {
         this.used[i] = true;
         this.next = i + 1;
         return d;
       }
     }
     for (let i = 0; i < this.next; i++) {
-      const d = this.devices[i] as VmdescDevice;
-      if (!this.used[i] && d.name === info.idstr && d.instance_id === info.instanceId) {
+      const d = matches(i);
+      if (d !== undefined) {
         this.used[i] = true;
         return d;
       }
     }
     const positional = this.devices[this.next];
+    if (this.next < this.devices.length && positional === undefined) {
+      // The entry at this position was unusable: this section is opaque, the next one lines up.
+      this.next++;
+      this.diagnostics.push({ severity: 'warning', code: 'SECTION_NOT_IN_VMDESC', offset: at, message: `section '${info.idstr}' instance ${info.instanceId} is not in the vmdesc (its entry there is unusable); its body is opaque` });
+      return undefined;
+    }
     if (positional !== undefined && !this.used[this.next]) {
       this.used[this.next] = true;
       this.next++;
@@ -440,7 +501,7 @@ class DeviceMatcher {
 
   reportUnused(at: number): void {
     this.devices.forEach((d, i) => {
-      if (!this.used[i]) {
+      if (d !== undefined && !this.used[i]) {
         this.diagnostics.push({ severity: 'warning', code: 'VMDESC_DEVICE_UNUSED', offset: at, message: `vmdesc describes '${d.name}' instance ${d.instance_id}, but the stream has no such section` });
       }
     });
