@@ -34,6 +34,7 @@ import {
   QEMU_VM_SECTION_START,
   QEMU_VM_VMDESCRIPTION,
 } from './stream/constants.ts';
+import { iterativeHandlerFor, IterativeRecordUnknown, type IterativeState } from './stream/iterative.ts';
 import { findFooter } from './stream/opaque.ts';
 import { decodeRamBody, newRamState, type RamState } from './stream/ram.ts';
 import { decodeVmsdBody, UnusableVmdescEntry } from './vmsd/body.ts';
@@ -61,6 +62,8 @@ interface KnownSection {
   readonly idstr: string;
   readonly instanceId: number;
   readonly versionId: number;
+  /** Kept from START to END for the iterative handlers (the hash table's size). */
+  readonly iterative: IterativeState;
 }
 
 export async function decodeStream(file: ByteSource, opts: DecodeOptions = {}): Promise<DecodeResult> {
@@ -291,7 +294,7 @@ async function decodeSection(
     const idstr = await cur.readCountedString('section idstr');
     const instanceId = await cur.readU32('instance id');
     const versionId = await cur.readU32('version id');
-    info = { idstr, instanceId, versionId };
+    info = { idstr, instanceId, versionId, iterative: {} };
     known.set(sectionId, info);
   } else {
     const found = known.get(sectionId);
@@ -308,10 +311,22 @@ async function decodeSection(
   const node: DecodedNode = { kind: 'section', name: `${sectionType} ${info.idstr}`, path, start: at, end: undefined, value: sectionId, children };
   rootChildren.push(node);
   const isRam = info.idstr === 'ram' && info.instanceId === 0;
+  const handler = isRam || type === QEMU_VM_SECTION_FULL ? undefined : iterativeHandlerFor(info.idstr, info.instanceId);
+  const iterative = handler !== undefined && handler.version === info.versionId ? handler : undefined;
+  if (handler !== undefined && iterative === undefined && type === QEMU_VM_SECTION_START) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'SECTION_VERSION_UNKNOWN',
+      offset: at + 1 + 4 + 1 + info.idstr.length + 4,
+      message: `section '${info.idstr}' has version ${info.versionId}; QEMU's loader reads only version ${handler.version}, so its body is left opaque`,
+    });
+  }
   let bodyDecoder: SectionRecord['bodyDecoder'];
   const device = type === QEMU_VM_SECTION_FULL ? devices.take(info, at) : undefined;
   if (isRam) {
     bodyDecoder = 'ram';
+  } else if (iterative !== undefined) {
+    bodyDecoder = 'iterative';
   } else if (device !== undefined) {
     bodyDecoder = 'vmdesc';
   } else {
@@ -337,6 +352,16 @@ async function decodeSection(
       throw new DecodeError('UNSUPPORTED_VERSION', at + 1, path, `RAM section version ${info.versionId} (only version 4 exists since before QEMU 5.2)`, '4', `${info.versionId}`);
     }
     await decodeRamBody(cur, ram, path, children);
+  } else if (iterative !== undefined) {
+    try {
+      await iterative.decode(cur, info.iterative, path, children, diagnostics);
+    } catch (e) {
+      if (!(e instanceof IterativeRecordUnknown)) throw e;
+      // The handler's loader would refuse this record: the rest is found by its footer.
+      const footerAt = await findFooter(cur, sectionId, `section '${info.idstr}'`);
+      children.push({ kind: 'opaque', name: 'rest', path: [...path, 'rest'], start: e.offset, end: footerAt, value: { offset: e.offset, length: footerAt - e.offset }, note: 'opaque: a record QEMU does not read; the end was found by scanning for the footer (heuristic)' });
+      cur.seek(footerAt);
+    }
   } else if (device !== undefined) {
     if (device.version !== undefined && device.version !== info.versionId) {
       diagnostics.push({

@@ -60,8 +60,12 @@ export interface SectionRecord {
   bodyEnd: number | undefined;
   /** After the footer. */
   end: number | undefined;
-  /** How the body was read: by the stream's vmdesc, the RAM reader, or opaque footer scan. */
-  readonly bodyDecoder: 'vmdesc' | 'ram' | 'opaque';
+  /**
+   * How the body was read: by the stream's vmdesc, the RAM reader, the reader of another
+   * iterative handler whose framing QEMU fixes (`spapr/htab`, `s390-storage_attributes`), or
+   * opaque footer scan.
+   */
+  readonly bodyDecoder: 'vmdesc' | 'ram' | 'iterative' | 'opaque';
   readonly node: DecodedNode;
 }
 

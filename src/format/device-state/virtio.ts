@@ -29,12 +29,14 @@ import { emitSubsections, planSubsections, startsKnownSubsection, VIRTIO_QUEUE_M
 
 /**
  * The transport from the section's idstr, which QEMU builds from the device's bus path:
- * `virtio-mmio@<base>/<vmsd>` (virtio_mmio_bus_get_dev_path) or a PCI address
- * `dddd:bb:ss.f/<vmsd>` (pcibus_get_dev_path). Others (virtio-ccw) are not decoded.
+ * `virtio-mmio@<base>/<vmsd>` (virtio_mmio_bus_get_dev_path) or a PCI path (pcibus_get_dev_path:
+ * the host bridge's root bus path, then `:ss.f` per level, e.g. `0000:00:03.0/virtio-net` on
+ * x86 and `pci@800000020000000:00.0/virtio-net` on pseries, whose root bus path is the PHB's
+ * device-tree name). Others (virtio-ccw: `/fe.0.0000/virtio-net`) are not decoded.
  */
 export function virtioTransportOf(idstr: string): VirtioTransport | undefined {
   if (idstr.startsWith('virtio-mmio@')) return 'mmio';
-  if (/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]/.test(idstr)) return 'pci';
+  if (/:[0-9a-f]{2}\.[0-7]\/[^/]+$/.test(idstr)) return 'pci';
   return undefined;
 }
 
