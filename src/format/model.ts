@@ -62,10 +62,11 @@ export interface SectionRecord {
   end: number | undefined;
   /**
    * How the body was read: by the stream's vmdesc, the RAM reader, the reader of another
-   * iterative handler whose framing QEMU fixes (`spapr/htab`, `s390-storage_attributes`), or
-   * opaque footer scan.
+   * iterative handler whose framing QEMU fixes (`spapr/htab`, `s390-storage_attributes`), a
+   * -dump-vmstate manifest given as the schema (DecodeOptions.schema), or opaque footer scan.
+   * Set when the header is read; 'manifest' turns 'opaque' when the manifest cannot say.
    */
-  readonly bodyDecoder: 'vmdesc' | 'ram' | 'iterative' | 'opaque';
+  bodyDecoder: 'vmdesc' | 'ram' | 'iterative' | 'manifest' | 'opaque';
   readonly node: DecodedNode;
 }
 
@@ -139,8 +140,10 @@ export interface VmdescInfo {
   readonly start: number;
   readonly jsonStart: number;
   readonly jsonLength: number;
-  /** The parsed JSON, as written by the source. */
+  /** The parsed JSON, as written by the source; for a cut trailer, its whole device entries. */
   readonly json: VmdescJson;
+  /** The trailer is cut short: `json` holds only what was whole (salvage.ts). */
+  readonly partial?: true;
 }
 
 /** Shapes of the vmdesc JSON (migration/vmstate.c vmstate_save_state_v, savevm.c). */

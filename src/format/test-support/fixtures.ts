@@ -69,9 +69,13 @@ export interface DerivedStream {
   readonly sha256: string;
 }
 
-/** Rebuilds a truncated or byte-flipped stream from its recipe in derived-streams.json. */
-export function derivedStreams(): { recipe: DerivedStream; bytes: () => Uint8Array }[] {
-  const recipes = JSON.parse(readFileSync(join(FIXTURES, 'loads', 'mismatch', 'derived-streams.json'), 'utf8')) as DerivedStream[];
+/**
+ * Rebuilds a truncated or byte-flipped stream from its recipe in a derived-streams.json: the
+ * shared one (loads/mismatch/), or migscope's own cuts inside an 11.1 vmdesc
+ * (streams-extra/shapes/11.1/derived-streams.json).
+ */
+export function derivedStreams(recipesFile = join('loads', 'mismatch', 'derived-streams.json')): { recipe: DerivedStream; bytes: () => Uint8Array }[] {
+  const recipes = JSON.parse(readFileSync(join(FIXTURES, recipesFile), 'utf8')) as DerivedStream[];
   return recipes.map((recipe) => ({
     recipe,
     bytes: () => {
