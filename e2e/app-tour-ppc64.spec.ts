@@ -5,9 +5,10 @@
  */
 import { expect, test } from '@playwright/test';
 import { Dashboard } from './helpers/dashboard.ts';
+import { walkTour, type TourStepBytes } from './helpers/tour.ts';
 
 /** Steps on ppc64-pseries-7.2-minimal, with the decoder's offsets (src/ui/tour/tour-steps.test.ts). */
-const STEPS: readonly (readonly [string, number, number])[] = [
+const STEPS: readonly TourStepBytes[] = [
   ['File header: magic and version', 0x0, 0x8],
   ['Configuration: the machine type', 0x8, 0x18],
   ['Section header: START ram', 0x18, 0x29],
@@ -22,8 +23,6 @@ const STEPS: readonly (readonly [string, number, number])[] = [
   ['The vmdesc trailer', 0x3b0595, 0x3b1fa9],
 ];
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
-
 test('the ppc64 sample decodes whole and the tour walks it', async ({ page }) => {
   const app = new Dashboard(page);
   await app.goto('#samples=ppc64-7.2');
@@ -37,14 +36,7 @@ test('the ppc64 sample decodes whole and the tour walks it', async ({ page }) =>
 
   await page.getByRole('button', { name: 'Tour the format' }).click();
   const tour = app.tour();
-  for (const [i, [title, start, end]] of STEPS.entries()) {
-    await expect(tour.getByTestId('tour-count')).toHaveText(`Step ${i + 1} of ${STEPS.length}`);
-    await expect(tour.getByRole('heading')).toHaveText(title);
-    await app.waitForIdle();
-    await expect(app.hexSelection()).toContainText(`selected ${hex(start)}–${hex(end)}`);
-    await expect(app.hexByte(start)).toHaveClass(/\bsel-first\b/);
-    if (i < STEPS.length - 1) await tour.getByRole('button', { name: 'Next' }).click();
-  }
+  await walkTour(app, STEPS);
   await tour.getByRole('button', { name: 'Back' }).click();
   await expect(tour.getByRole('heading')).toHaveText('End of the device state: EOF');
 });
