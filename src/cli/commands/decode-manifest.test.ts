@@ -34,6 +34,8 @@ describe('decode with a -dump-vmstate manifest as the schema', () => {
     const twin = await decodeStream(bytesSource(readGunzipped(fx('shapes/11.1/pc-q35-11.1-xbzrle').path)));
     const byVmdesc = await decodeStream(bytesSource(bytes, 'suppress-vmdesc'), { vmdesc: twin.vmdesc!.json });
     expect(compareManifestDecode(byManifest, byVmdesc, bytes)).toEqual([]);
+    // And the twin file itself: the same fields at the same offsets (its values are its own).
+    expect(compareManifestDecode(byManifest, twin)).toEqual([]);
     // The three counts the manifest does not give, read from the bytes and said so.
     expect(byManifest.diagnostics.filter((d) => d.code === 'MANIFEST_COUNT_INFERRED').map((d) => d.message.replace(/ \(the manifest.*$/, ''))).toEqual([
       '0000:00:1f.0/ICH9LPC: pm/ich9_pm/memhp/acpi_memory_hotplug/devs: 0 elements',

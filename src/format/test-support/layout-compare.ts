@@ -38,8 +38,12 @@ function asUnsigned(v: NodeValue | undefined, bits: number): bigint | undefined 
   return undefined;
 }
 
-/** Differences, one line each; empty when every manifest-decoded section equals the vmdesc's. */
-export function compareManifestDecode(byManifest: DecodeResult, byVmdesc: DecodeResult, bytes: Uint8Array): string[] {
+/**
+ * Differences, one line each; empty when every manifest-decoded section equals the vmdesc's.
+ * Values are compared when `bytes` (the stream both decodes read) is given; without it only
+ * names, kinds and ranges (the twin is another file of the same VM, whose values differ).
+ */
+export function compareManifestDecode(byManifest: DecodeResult, byVmdesc: DecodeResult, bytes?: Uint8Array): string[] {
   const out: string[] = [];
   for (const s of byManifest.sections) {
     if (s.type !== 'FULL' || s.bodyDecoder !== 'manifest') continue;
@@ -58,7 +62,7 @@ export function compareManifestDecode(byManifest: DecodeResult, byVmdesc: Decode
         out.push(`${s.idstr}: ${g.kind} ${g.path} ${g.start}-${g.end} where the vmdesc has ${w.kind} ${w.path} ${w.start}-${w.end}`);
         break;
       }
-      if (g.kind !== 'field' || g.end === undefined) continue;
+      if (g.kind !== 'field' || g.end === undefined || bytes === undefined) continue;
       const bits = (g.end - g.start) * 8;
       if (typeof g.value === 'object') {
         if (typeof w.value === 'object' && (w.value.offset !== g.value.offset || w.value.length !== g.value.length)) out.push(`${s.idstr}: ${g.path} bytes differ`);
