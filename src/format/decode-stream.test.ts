@@ -4,10 +4,10 @@ import { bytesSourceWithReadInto } from './bytes/byte-source.ts';
 import { analyzeDesc, analyzeState } from './views/analyze-view.ts';
 import { summarizeStream } from './views/stream-summary.ts';
 import { expectGolden } from './test-support/golden.ts';
-import { readGunzipped, readJsonGz, streamFixtures } from './test-support/fixtures.ts';
+import { allStreamFixtures, readGunzipped, readJsonGz } from './test-support/fixtures.ts';
 import { readFileSync } from 'node:fs';
 
-const fixtures = streamFixtures();
+const fixtures = allStreamFixtures();
 
 describe('every real stream decodes completely and matches its golden', () => {
   it('has the real fixtures (5.2, 7.2, 11.1, aarch64, shapes, ppc64/s390x/riscv64/arm)', () => {

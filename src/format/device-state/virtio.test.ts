@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesSource, decodeStream, virtioFacts, VIRTIO_QUEUE_MAX } from '../index.ts';
 import type { DecodedNode } from '../model.ts';
-import { streamFixtures } from '../test-support/fixtures.ts';
+import { allStreamFixtures } from '../test-support/fixtures.ts';
 import { decodeDeviceState } from './index.ts';
 import { child, decodeFixture, expectTiled, fieldsOfType } from './test-support/decoded.ts';
 
-const VIRTIO_STREAMS = streamFixtures()
+const VIRTIO_STREAMS = allStreamFixtures()
   .map((f) => f.id)
   // s390x's virtio-ccw transport is not decoded (decode-stream.test.ts checks the reason given).
   .filter((id) => /virtio/.test(id) && !id.includes('/s390x-'));
