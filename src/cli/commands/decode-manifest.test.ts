@@ -105,6 +105,25 @@ describe('decode with a -dump-vmstate manifest as the schema', () => {
     expect(r.diagnostics.find((d) => d.code === 'MANIFEST_CANNOT_SAY' && d.message.startsWith('0000:00:01.3/piix4_pm'))?.message).toContain('prints no array counts');
   }, 60_000);
 
+  it('damaged device bytes give a decode or a reason, quickly, never a crash', async () => {
+    const schema = await manifest('11.1', 'pc-q35-11.1');
+    const bytes = readGunzipped(fx('shapes/11.1/pc-q35-11.1-suppress-vmdesc').path);
+    const first = (await decodeStream(bytesSource(bytes), { schema })).sections.find((s) => s.type === 'FULL')!.start;
+    // A fixed-seed LCG: the same mutations every run.
+    let seed = 0x13;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    for (let i = 0; i < 24; i++) {
+      const b = bytes.slice();
+      const at = first + (next() % (bytes.length - first));
+      b[at] = next() & 0xff;
+      const t0 = performance.now();
+      const r = await decodeStream(bytesSource(b), { schema });
+      expect(performance.now() - t0, `mutation at 0x${at.toString(16)}`).toBeLessThan(20_000);
+      expect(r.root).toBeDefined();
+      if (r.error !== undefined) expect(r.error.code).not.toBe('INTERNAL_ERROR');
+    }
+  }, 300_000);
+
   it('migscope decode --manifest (CLI)', async () => {
     const r = await runCli(['decode', fx('shapes/11.1/pc-q35-11.1-suppress-vmdesc').path, '--manifest', manifestPath('11.1', 'pc-q35-11.1')]);
     expect(r.code).toBe(0);
