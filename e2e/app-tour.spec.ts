@@ -4,9 +4,10 @@
  */
 import { expect, test } from '@playwright/test';
 import { Dashboard } from './helpers/dashboard.ts';
+import { walkTour, type TourStepBytes } from './helpers/tour.ts';
 
 /** Steps on pc-q35-11.1-minimal, with the bytes stream-format.md gives for them. */
-const STEPS: readonly (readonly [string, number, number])[] = [
+const STEPS: readonly TourStepBytes[] = [
   ['File header: magic and version', 0x0, 0x8],
   ['Configuration: the machine type', 0x8, 0x18],
   ['Section header: START ram', 0x18, 0x29],
@@ -21,8 +22,6 @@ const STEPS: readonly (readonly [string, number, number])[] = [
   ['The vmdesc trailer', 0xa34b9, 0xae2b6],
 ];
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
-
 test('every step highlights its bytes; Next, Back, arrows and Esc', async ({ page }) => {
   const app = new Dashboard(page);
   await app.goto();
@@ -31,16 +30,7 @@ test('every step highlights its bytes; Next, Back, arrows and Esc', async ({ pag
   await expect(tour).toBeVisible();
   await expect(tour).toBeFocused();
 
-  for (const [i, [title, start, end]] of STEPS.entries()) {
-    await expect(tour.getByTestId('tour-count')).toHaveText(`Step ${i + 1} of ${STEPS.length}`);
-    await expect(tour.getByRole('heading')).toHaveText(title);
-    await app.waitForIdle();
-    await expect(app.hexSelection()).toContainText(`selected ${hex(start)}–${hex(end)}`);
-    await expect(app.hexByte(start)).toHaveClass(/\bsel-first\b/);
-    if (start > 0) await expect(app.hexByte(start - 1)).not.toHaveClass(/\bsel\b/);
-    expect(app.hashParams().get('tour')).toBe(String(i + 1));
-    if (i < STEPS.length - 1) await tour.getByRole('button', { name: 'Next' }).click();
-  }
+  await walkTour(app, STEPS);
 
   // The keyboard: ← back, → on, Esc closes and gives focus back to the Tour button.
   await page.keyboard.press('ArrowLeft');

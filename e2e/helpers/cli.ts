@@ -23,10 +23,10 @@ export interface CliDecode {
   readonly error?: { readonly code: string; readonly offset: number; readonly path: readonly string[]; readonly message: string };
 }
 
-/** `migscope decode FILE` (JSON); a decode error exits 1 and still prints the JSON. */
-export function cliDecode(path: string): Promise<CliDecode> {
+/** `migscope decode FILE [ARGS]` (JSON); a decode error exits 1 and still prints the JSON. */
+export function cliDecode(path: string, args: readonly string[] = []): Promise<CliDecode> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['bin/migscope.mjs', 'decode', path], { cwd: ROOT, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['bin/migscope.mjs', 'decode', path, ...args], { cwd: ROOT, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       if (err !== null && (err.code !== 1 || stdout === '')) {
         reject(new Error(`migscope decode ${path} failed: ${stderr}`));
         return;

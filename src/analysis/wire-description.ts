@@ -21,7 +21,8 @@ export function wireDescription(vmsd: VmdescVmsd, fallbackName: string, path: st
   const name = vmsd.vmsd_name ?? fallbackName;
   const version = vmsd.version ?? 0;
   const fields: VmstateField[] = [];
-  const list = vmsd.fields;
+  // QEMU <= 9.x writes a NULL pointer element as a `struct` with no fields (s390x s390_css).
+  const list: readonly VmdescField[] = Array.isArray(vmsd.fields) ? vmsd.fields : [];
   for (let i = 0; i < list.length; i++) {
     const f = list[i];
     if (f === undefined) continue;

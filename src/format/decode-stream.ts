@@ -34,10 +34,14 @@ import {
   QEMU_VM_SECTION_START,
   QEMU_VM_VMDESCRIPTION,
 } from './stream/constants.ts';
+import { iterativeHandlerFor, IterativeRecordUnknown, type IterativeState } from './stream/iterative.ts';
 import { findFooter } from './stream/opaque.ts';
 import { decodeRamBody, newRamState, type RamState } from './stream/ram.ts';
-import { decodeVmsdBody } from './vmsd/body.ts';
-import { locateVmdesc, parseVmdesc, type LocatedVmdesc } from './vmsd/description.ts';
+import { decodeVmsdBody, UnusableVmdescEntry } from './vmsd/body.ts';
+import { compareWithManifest, decodeSectionWithManifest, type ManifestCheck } from './vmsd/manifest-section.ts';
+import { indexSchema, type SchemaIndex, type VmstateSchema } from './vmsd/schema.ts';
+import { locateVmdesc, parseVmdesc, usableDevices, VMDESC_TAIL_SCAN, type LocatedVmdesc } from './vmsd/description.ts';
+import { salvageVmdesc } from './vmsd/salvage.ts';
 
 export interface DecodeProgress {
   readonly bytesRead: number;
@@ -52,6 +56,17 @@ export interface DecodeOptions {
   readonly window?: number;
   /** A vmdesc to use when the stream has none (e.g. from a stream of the same VM). */
   readonly vmdesc?: VmdescJson;
+  /**
+   * A -dump-vmstate manifest (src/manifest's VmstateManifest fits this shape) used as the
+   * schema of the device sections no vmdesc describes; where a vmdesc does, it wins and the
+   * manifest is checked against it.
+   */
+  readonly schema?: VmstateSchema;
+  /**
+   * `vmdesc` is what was whole of a cut trailer (salvage.ts): the sections it lacks are not
+   * matched with an entry by position. Set by the decoder itself when it re-decodes.
+   */
+  readonly vmdescIsPartial?: boolean;
 }
 
 /** Section ids are be32; idstrs are counted strings (≤ 255 bytes) by construction. */
@@ -61,6 +76,8 @@ interface KnownSection {
   readonly idstr: string;
   readonly instanceId: number;
   readonly versionId: number;
+  /** Kept from START to END for the iterative handlers (the hash table's size). */
+  readonly iterative: IterativeState;
 }
 
 export async function decodeStream(file: ByteSource, opts: DecodeOptions = {}): Promise<DecodeResult> {
@@ -134,7 +151,7 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
         severity: 'info',
         code: 'NO_VMDESC',
         offset: source.size,
-        message: 'no vmdesc trailer ends this stream (suppressed, postcopy, or cut short): device sections are delimited by their footers and shown as opaque bytes',
+        message: `no vmdesc trailer ends this stream (suppressed, postcopy, or cut short): device sections are delimited by their footers and ${opts.schema !== undefined ? 'decoded with the manifest where it describes them' : 'shown as opaque bytes'}`,
       });
     }
 
@@ -185,7 +202,23 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
     result.ram = ram.summary;
 
     const known = new Map<number, KnownSection>();
-    const devices = new DeviceMatcher(vmdesc?.devices ?? [], diagnostics);
+    const devices = new DeviceMatcher(vmdesc === undefined ? [] : usableDevices(vmdesc, result.vmdesc?.jsonStart ?? 0, diagnostics), diagnostics, opts.vmdescIsPartial === true);
+    const schema = opts.schema === undefined ? undefined : indexSchema(opts.schema);
+    if (schema !== undefined) checkSchemaMachine(schema.schema, result.configuration?.machineType, diagnostics);
+    const sectionCtx: SectionContext = {
+      cur,
+      known,
+      devices,
+      ram,
+      schema,
+      checks: [],
+      diagnostics,
+      rootChildren,
+      announce: (section) => {
+        sections.push(section);
+        records.push(section);
+      },
+    };
     for (;;) {
       if (sections.length > MAX_SECTIONS) {
         throw new DecodeError('LIMIT_EXCEEDED', cur.pos, [], `more than ${MAX_SECTIONS} sections`);
@@ -218,10 +251,7 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
       }
       // The record is listed as soon as its header is read, so a section that decoding
       // stopped inside is still in `sections`, with `end` undefined.
-      await decodeSection(cur, type, at, known, devices, ram, diagnostics, rootChildren, (section) => {
-        sections.push(section);
-        records.push(section);
-      });
+      await decodeSection(sectionCtx, type, at);
       report();
     }
 
@@ -238,6 +268,22 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
       const vmdescNode: DecodedNode = { kind: 'vmdesc', name: 'vmdesc', path: ['vmdesc'], start: at, end: undefined, value: { offset: at + 5, length: len } };
       rootChildren.push(vmdescNode);
       if (at + 5 + len > cur.size) {
+        if (vmdesc === undefined && opts.vmdesc === undefined) {
+          // What is whole of the cut JSON still describes its devices: decode again with it.
+          const available = Math.min(cur.size - at - 5, VMDESC_TAIL_SCAN);
+          const salvaged = salvageVmdesc(new TextDecoder().decode(await source.read(at + 5, available)));
+          if (salvaged !== undefined) {
+            const again = await decodeOpened(name, opened, { ...opts, vmdesc: salvaged.json, vmdescIsPartial: true });
+            again.vmdesc = { start: at, jsonStart: at + 5, jsonLength: len, json: salvaged.json, partial: true };
+            again.diagnostics.push({
+              severity: 'info',
+              code: 'VMDESC_PARTIAL',
+              offset: at + 5,
+              message: `the vmdesc is cut after ${available} of its ${len} bytes; the ${salvaged.devices} device entries whole in it describe their sections, the others are found by their footers${opts.schema !== undefined ? ' and decoded with the manifest' : ''}`,
+            });
+            return again;
+          }
+        }
         throw new DecodeError('UNEXPECTED_EOF', at + 5, ['vmdesc'], `vmdesc JSON is cut short (QEMU ignores the vmdesc, so the device state before it is complete)`, `${len} bytes`, `${cur.size - at - 5} bytes`);
       }
       if (located === undefined || located.start !== at) {
@@ -264,6 +310,7 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
       }
     }
     devices.reportUnused(cur.pos);
+    if (schema !== undefined) summarizeSchemaUse(schema, sections, sectionCtx.checks, diagnostics, cur.pos);
     root.end = cur.pos;
     result.complete = true;
   } catch (e) {
@@ -273,17 +320,22 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
   return result;
 }
 
-async function decodeSection(
-  cur: Cursor,
-  type: number,
-  at: number,
-  known: Map<number, KnownSection>,
-  devices: DeviceMatcher,
-  ram: RamState,
-  diagnostics: Diagnostic[],
-  rootChildren: DecodedNode[],
-  announce: (section: SectionRecord) => void,
-): Promise<SectionRecord> {
+/** What every section of one decode shares. */
+interface SectionContext {
+  readonly cur: Cursor;
+  readonly known: Map<number, KnownSection>;
+  readonly devices: DeviceMatcher;
+  readonly ram: RamState;
+  readonly schema: SchemaIndex | undefined;
+  /** For each section the vmdesc decoded, what the manifest said of it. */
+  readonly checks: ManifestCheck['kind'][];
+  readonly diagnostics: Diagnostic[];
+  readonly rootChildren: DecodedNode[];
+  readonly announce: (section: SectionRecord) => void;
+}
+
+async function decodeSection(ctx: SectionContext, type: number, at: number): Promise<SectionRecord> {
+  const { cur, known, devices, ram, diagnostics, rootChildren, announce } = ctx;
   const sectionType = (['', 'START', 'PART', 'END', 'FULL'] as const)[type] as SectionType;
   const sectionId = await cur.readU32('section id');
   let info: KnownSection;
@@ -291,7 +343,7 @@ async function decodeSection(
     const idstr = await cur.readCountedString('section idstr');
     const instanceId = await cur.readU32('instance id');
     const versionId = await cur.readU32('version id');
-    info = { idstr, instanceId, versionId };
+    info = { idstr, instanceId, versionId, iterative: {} };
     known.set(sectionId, info);
   } else {
     const found = known.get(sectionId);
@@ -308,12 +360,26 @@ async function decodeSection(
   const node: DecodedNode = { kind: 'section', name: `${sectionType} ${info.idstr}`, path, start: at, end: undefined, value: sectionId, children };
   rootChildren.push(node);
   const isRam = info.idstr === 'ram' && info.instanceId === 0;
+  const handler = isRam || type === QEMU_VM_SECTION_FULL ? undefined : iterativeHandlerFor(info.idstr, info.instanceId);
+  const iterative = handler !== undefined && handler.version === info.versionId ? handler : undefined;
+  if (handler !== undefined && iterative === undefined && type === QEMU_VM_SECTION_START) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'SECTION_VERSION_UNKNOWN',
+      offset: at + 1 + 4 + 1 + info.idstr.length + 4,
+      message: `section '${info.idstr}' has version ${info.versionId}; QEMU's loader reads only version ${handler.version}, so its body is left opaque`,
+    });
+  }
   let bodyDecoder: SectionRecord['bodyDecoder'];
   const device = type === QEMU_VM_SECTION_FULL ? devices.take(info, at) : undefined;
   if (isRam) {
     bodyDecoder = 'ram';
+  } else if (iterative !== undefined) {
+    bodyDecoder = 'iterative';
   } else if (device !== undefined) {
     bodyDecoder = 'vmdesc';
+  } else if (type === QEMU_VM_SECTION_FULL && ctx.schema !== undefined) {
+    bodyDecoder = 'manifest';
   } else {
     bodyDecoder = 'opaque';
   }
@@ -337,6 +403,16 @@ async function decodeSection(
       throw new DecodeError('UNSUPPORTED_VERSION', at + 1, path, `RAM section version ${info.versionId} (only version 4 exists since before QEMU 5.2)`, '4', `${info.versionId}`);
     }
     await decodeRamBody(cur, ram, path, children);
+  } else if (iterative !== undefined) {
+    try {
+      await iterative.decode(cur, info.iterative, path, children, diagnostics);
+    } catch (e) {
+      if (!(e instanceof IterativeRecordUnknown)) throw e;
+      // The handler's loader would refuse this record: the rest is found by its footer.
+      const footerAt = await findFooter(cur, sectionId, `section '${info.idstr}'`);
+      children.push({ kind: 'opaque', name: 'rest', path: [...path, 'rest'], start: e.offset, end: footerAt, value: { offset: e.offset, length: footerAt - e.offset }, note: 'opaque: a record QEMU does not read; the end was found by scanning for the footer (heuristic)' });
+      cur.seek(footerAt);
+    }
   } else if (device !== undefined) {
     if (device.version !== undefined && device.version !== info.versionId) {
       diagnostics.push({
@@ -346,9 +422,36 @@ async function decodeSection(
         message: `section '${info.idstr}' says version ${info.versionId} in its header but ${device.version} in the vmdesc: the header was changed after saving, or the vmdesc belongs to another stream`,
       });
     }
-    await decodeVmsdBody({ cur, diagnostics, idstr: info.idstr }, device, path, children);
+    let degraded = false;
+    try {
+      await decodeVmsdBody({ cur, diagnostics, idstr: info.idstr }, device, path, children);
+    } catch (e) {
+      if (!(e instanceof UnusableVmdescEntry)) throw e;
+      await degradeDevice(cur, e, sectionId, info, path, children, diagnostics);
+      degraded = true;
+    }
     // Arm's `cpu` carries its system registers as bare ids: name each one.
     if (info.idstr === 'cpu') annotateArmCpregs(children);
+    if (ctx.schema !== undefined && !degraded) {
+      const bodyEnd = cur.pos;
+      const check = await compareWithManifest(cur, ctx.schema, info.idstr, info.versionId, bodyStart, bodyEnd, path, children.slice(1));
+      cur.seek(bodyEnd);
+      ctx.checks.push(check.kind);
+      if (check.kind === 'differs') {
+        diagnostics.push({ severity: 'warning', code: 'MANIFEST_DISAGREES', offset: bodyStart, message: `${info.idstr}: decoded with the vmdesc, which wins; the manifest ${ctx.schema.schema.file} reads it otherwise: ${check.why}` });
+      }
+    }
+  } else if (bodyDecoder === 'manifest' && ctx.schema !== undefined) {
+    const r = await decodeSectionWithManifest({ cur, index: ctx.schema, idstr: info.idstr, sectionId, versionId: info.versionId, bodyStart, path, diagnostics });
+    if (r.ok) {
+      children.push(...r.children);
+      node.note = r.note;
+    } else {
+      record.bodyDecoder = 'opaque';
+      diagnostics.push({ severity: 'info', code: 'MANIFEST_CANNOT_SAY', offset: bodyStart, message: `${info.idstr}: not decoded with the manifest: ${r.reason}; its body is opaque` });
+      node.note = `opaque: not decoded with the manifest (${r.reason}); its end was found by scanning for the footer (heuristic)`;
+      children.push({ kind: 'opaque', name: 'body', path: [...path, 'body'], start: bodyStart, end: r.footerAt, value: { offset: bodyStart, length: r.footerAt - bodyStart } });
+    }
   } else {
     const footerAt = await findFooter(cur, sectionId, `section '${info.idstr}'`);
     node.note = 'opaque: no vmdesc entry describes this body; its end was found by scanning for the footer (heuristic)';
@@ -360,6 +463,81 @@ async function decodeSection(
   record.end = cur.pos;
   node.end = cur.pos;
   return record;
+}
+
+/**
+ * One vmdesc entry of this device cannot be followed: what was decoded before it stays, the
+ * nodes it was inside end where it begins, and the rest of the body up to the footer (found by
+ * scanning, as for a section without a vmdesc) is one opaque node. Only this device degrades.
+ */
+async function degradeDevice(
+  cur: Cursor,
+  e: UnusableVmdescEntry,
+  sectionId: number,
+  info: KnownSection,
+  path: readonly string[],
+  children: DecodedNode[],
+  diagnostics: Diagnostic[],
+): Promise<void> {
+  cur.seek(e.offset);
+  cur.path = e.path;
+  const footerAt = await findFooter(cur, sectionId, `section '${info.idstr}'`);
+  const closeOpen = (nodes: readonly DecodedNode[]): void => {
+    for (const n of nodes) {
+      if (n.end !== undefined) continue;
+      n.end = e.offset;
+      n.note = 'cut short: the vmdesc entry that follows cannot be used';
+      closeOpen(n.children ?? []);
+    }
+  };
+  closeOpen(children);
+  const where = e.path.slice(1).join('/') || '(the device itself)';
+  diagnostics.push({
+    severity: 'warning',
+    code: 'VMDESC_ENTRY_UNUSABLE',
+    offset: e.offset,
+    message: `${info.idstr}: vmdesc entry '${where}' cannot be used (${e.reason}); the rest of this device, ${footerAt - e.offset} bytes up to its footer, is shown as opaque bytes`,
+  });
+  children.push({
+    kind: 'opaque',
+    name: 'rest',
+    path: [...path, 'rest'],
+    start: e.offset,
+    end: footerAt,
+    value: { offset: e.offset, length: footerAt - e.offset },
+    note: `opaque: the vmdesc entry '${where}' cannot be used (${e.reason}); the end was found by scanning for the footer (heuristic)`,
+  });
+  cur.seek(footerAt);
+}
+
+/** One line on what the manifest decoded, which device sections it could not, and how it read the others. */
+function summarizeSchemaUse(schema: SchemaIndex, sections: readonly SectionRecord[], checks: readonly ManifestCheck['kind'][], diagnostics: Diagnostic[], at: number): void {
+  const full = sections.filter((s) => s.type === 'FULL');
+  const byManifest = full.filter((s) => s.bodyDecoder === 'manifest');
+  const opaque = full.filter((s) => s.bodyDecoder === 'opaque');
+  const count = (k: ManifestCheck['kind']): number => checks.filter((c) => c === k).length;
+  const parts: string[] = [];
+  if (byManifest.length > 0 || opaque.length > 0) {
+    parts.push(`decoded ${byManifest.length} of ${full.length} device sections field by field` + (opaque.length > 0 ? `; opaque: ${opaque.map((s) => s.idstr).join(', ')}` : ''));
+  }
+  if (checks.length > 0) {
+    parts.push(`of the ${checks.length} the vmdesc decoded it reads ${count('same')} the same, ${count('differs')} otherwise, cannot decode ${count('cannot-say')} alone and has no entry for ${count('absent')}`);
+  }
+  diagnostics.push({ severity: 'info', code: 'MANIFEST_SCHEMA', offset: at, message: `the manifest ${schema.schema.file}: ${parts.join('; ')}` });
+}
+
+/**
+ * A manifest lists what one binary can load, the same for every machine type of it (only
+ * `vmschkmachine` differs): another machine type is worth a word, not a refusal.
+ */
+function checkSchemaMachine(schema: VmstateSchema, machineType: string | undefined, diagnostics: Diagnostic[]): void {
+  if (schema.machine === undefined || machineType === undefined || schema.machine === machineType) return;
+  diagnostics.push({
+    severity: 'info',
+    code: 'MANIFEST_OTHER_MACHINE',
+    offset: 8,
+    message: `the manifest ${schema.file} was dumped with -machine ${schema.machine}, the stream is ${machineType}; a build's manifest lists the same vmsds for each of its machine types`,
+  });
 }
 
 /** The header bytes as nodes, so a click on them selects what they are. */
@@ -398,31 +576,50 @@ class DeviceMatcher {
   private readonly used: boolean[];
   private next = 0;
 
+  /**
+   * `devices` in vmdesc order; a hole is an entry no section can use. A partial list (a cut
+   * trailer) lacks the last sections' entries, so nothing is matched by position then.
+   */
   constructor(
-    private readonly devices: readonly VmdescDevice[],
+    private readonly devices: readonly (VmdescDevice | undefined)[],
     private readonly diagnostics: Diagnostic[],
+    private readonly partial = false,
   ) {
-    this.used = devices.map(() => false);
+    this.used = devices.map((d) => d === undefined);
   }
 
   take(info: KnownSection, at: number): VmdescDevice | undefined {
     if (this.devices.length === 0) return undefined;
+    const matches = (i: number): VmdescDevice | undefined => {
+      const d = this.devices[i];
+      return !this.used[i] && d !== undefined && d.name === info.idstr && d.instance_id === info.instanceId ? d : undefined;
+    };
     for (let i = this.next; i < this.devices.length; i++) {
-      const d = this.devices[i] as VmdescDevice;
-      if (!this.used[i] && d.name === info.idstr && d.instance_id === info.instanceId) {
+      const d = matches(i);
+      if (d !== undefined) {
         this.used[i] = true;
         this.next = i + 1;
         return d;
       }
     }
     for (let i = 0; i < this.next; i++) {
-      const d = this.devices[i] as VmdescDevice;
-      if (!this.used[i] && d.name === info.idstr && d.instance_id === info.instanceId) {
+      const d = matches(i);
+      if (d !== undefined) {
         this.used[i] = true;
         return d;
       }
     }
+    if (this.partial) {
+      this.diagnostics.push({ severity: 'info', code: 'SECTION_NOT_IN_VMDESC', offset: at, message: `section '${info.idstr}' instance ${info.instanceId} is past the part of the vmdesc that is whole` });
+      return undefined;
+    }
     const positional = this.devices[this.next];
+    if (this.next < this.devices.length && positional === undefined) {
+      // The entry at this position was unusable: this section is opaque, the next one lines up.
+      this.next++;
+      this.diagnostics.push({ severity: 'warning', code: 'SECTION_NOT_IN_VMDESC', offset: at, message: `section '${info.idstr}' instance ${info.instanceId} is not in the vmdesc (its entry there is unusable); its body is opaque` });
+      return undefined;
+    }
     if (positional !== undefined && !this.used[this.next]) {
       this.used[this.next] = true;
       this.next++;
@@ -440,7 +637,7 @@ class DeviceMatcher {
 
   reportUnused(at: number): void {
     this.devices.forEach((d, i) => {
-      if (!this.used[i]) {
+      if (d !== undefined && !this.used[i]) {
         this.diagnostics.push({ severity: 'warning', code: 'VMDESC_DEVICE_UNUSED', offset: at, message: `vmdesc describes '${d.name}' instance ${d.instance_id}, but the stream has no such section` });
       }
     });

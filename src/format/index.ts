@@ -2,6 +2,7 @@ export { decodeStream, decodeOpened, type DecodeOptions, type DecodeProgress } f
 export { bytesSource, blobSource, chunkedSource, subrangeSource, type ByteSource, type BlobLike } from './bytes/byte-source.ts';
 export * from './errors.ts';
 export type * from './model.ts';
+export type { VmstateSchema, SchemaDevice, SchemaVmsd, SchemaField } from './vmsd/schema.ts';
 export { openStream, type OpenedStream } from './container.ts';
 export { virtioFacts, type VirtioFacts, type VirtioQueueFacts, type VirtioPciFacts, type VirtioSubsectionFacts } from './device-state/virtio-facts.ts';
 export { VIRTIO_QUEUE_MAX } from './device-state/virtio-subsections.ts';

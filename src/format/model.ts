@@ -60,8 +60,13 @@ export interface SectionRecord {
   bodyEnd: number | undefined;
   /** After the footer. */
   end: number | undefined;
-  /** How the body was read: by the stream's vmdesc, the RAM reader, or opaque footer scan. */
-  readonly bodyDecoder: 'vmdesc' | 'ram' | 'opaque';
+  /**
+   * How the body was read: by the stream's vmdesc, the RAM reader, the reader of another
+   * iterative handler whose framing QEMU fixes (`spapr/htab`, `s390-storage_attributes`), a
+   * -dump-vmstate manifest given as the schema (DecodeOptions.schema), or opaque footer scan.
+   * Set when the header is read; 'manifest' turns 'opaque' when the manifest cannot say.
+   */
+  bodyDecoder: 'vmdesc' | 'ram' | 'iterative' | 'manifest' | 'opaque';
   readonly node: DecodedNode;
 }
 
@@ -135,8 +140,10 @@ export interface VmdescInfo {
   readonly start: number;
   readonly jsonStart: number;
   readonly jsonLength: number;
-  /** The parsed JSON, as written by the source. */
+  /** The parsed JSON, as written by the source; for a cut trailer, its whole device entries. */
   readonly json: VmdescJson;
+  /** The trailer is cut short: `json` holds only what was whole (salvage.ts). */
+  readonly partial?: true;
 }
 
 /** Shapes of the vmdesc JSON (migration/vmstate.c vmstate_save_state_v, savevm.c). */

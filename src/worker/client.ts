@@ -1,5 +1,5 @@
 /** Promise API over the decode worker, with progress; see one-shot-worker.ts for cancelling. */
-import type { DecodeProgress, DecodeResult } from '../format/index.ts';
+import type { DecodeProgress, DecodeResult, VmstateSchema } from '../format/index.ts';
 import { callWorker } from './one-shot-worker.ts';
 import { isWorkerReply, type WorkerRequest } from './protocol.ts';
 
@@ -12,13 +12,15 @@ export interface DecodeReply {
 export interface DecodeCallOptions {
   readonly onProgress?: (progress: DecodeProgress) => void;
   readonly signal?: AbortSignal;
+  /** A -dump-vmstate manifest as the schema of sections no vmdesc describes. */
+  readonly schema?: VmstateSchema;
 }
 
 let nextId = 1;
 
 export function decodeInWorker(blob: Blob, name: string, opts: DecodeCallOptions = {}): Promise<DecodeReply> {
   const id = nextId++;
-  const request: WorkerRequest = { type: 'decode', id, blob, name };
+  const request: WorkerRequest = { type: 'decode', id, blob, name, ...(opts.schema !== undefined ? { schema: opts.schema } : {}) };
   const spawn = (): Worker => new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module', name: `decode ${id}` });
   return callWorker<DecodeReply>(
     spawn,

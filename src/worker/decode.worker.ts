@@ -2,7 +2,7 @@
  * Decodes one file off the main thread. Thin on purpose: all format knowledge is in
  * src/format; this only moves bytes and results across the thread boundary.
  */
-import { blobSource, decodeOpened, decodeStream, openStream, type DecodeProgress, type DecodeResult, type OpenedStream } from '../format/index.ts';
+import { blobSource, decodeOpened, decodeStream, openStream, type DecodeProgress, type DecodeResult, type OpenedStream, type VmstateSchema } from '../format/index.ts';
 import type { WorkerReply, WorkerRequest } from './protocol.ts';
 
 /** The DOM lib is loaded project-wide, so describe the worker scope we use by hand. */
@@ -19,12 +19,12 @@ const PROGRESS_INTERVAL_MS = 50;
 scope.onmessage = (e) => {
   const req = e.data;
   if (req.type !== 'decode') return;
-  decode(req.id, req.blob, req.name).catch((err: unknown) => {
+  decode(req.id, req.blob, req.name, req.schema).catch((err: unknown) => {
     scope.postMessage({ type: 'error', id: req.id, message: err instanceof Error ? err.message : String(err) });
   });
 };
 
-async function decode(id: number, blob: Blob, name: string): Promise<void> {
+async function decode(id: number, blob: Blob, name: string, schema: VmstateSchema | undefined): Promise<void> {
   let lastPost = 0;
   const onProgress = (progress: DecodeProgress): void => {
     const now = performance.now();
@@ -39,11 +39,11 @@ async function decode(id: number, blob: Blob, name: string): Promise<void> {
     opened = await openStream(file);
   } catch {
     // decodeStream turns a container error into a result with `error` set.
-    const result = await decodeStream(file, { onProgress });
+    const result = await decodeStream(file, { onProgress, ...(schema !== undefined ? { schema } : {}) });
     scope.postMessage({ type: 'result', id, result });
     return;
   }
-  const result: DecodeResult = await decodeOpened(name, opened, { onProgress });
+  const result: DecodeResult = await decodeOpened(name, opened, { onProgress, ...(schema !== undefined ? { schema } : {}) });
   scope.postMessage({ type: 'progress', id, progress: { bytesRead: result.source.size, bytesTotal: result.source.size, sections: result.sections.length } });
 
   if (opened.container === 'gzip' || opened.container === 'libvirt+gzip') {

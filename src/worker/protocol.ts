@@ -2,13 +2,15 @@
  * Messages between the UI and the decode worker. Every message carries the id of the request
  * it belongs to, so a late reply of an abandoned decode can never be taken for the current one.
  */
-import type { DecodeProgress, DecodeResult } from '../format/index.ts';
+import type { DecodeProgress, DecodeResult, VmstateSchema } from '../format/index.ts';
 
 export interface DecodeRequest {
   readonly type: 'decode';
   readonly id: number;
   readonly blob: Blob;
   readonly name: string;
+  /** A -dump-vmstate manifest as the schema of sections no vmdesc describes (structured-cloned). */
+  readonly schema?: VmstateSchema;
 }
 
 export type WorkerRequest = DecodeRequest;

@@ -62,9 +62,15 @@ export function checkVirtioFeatures(section: RuntimeSection, dest: RuntimeDestin
   }
   if (facts.features.value === 0n) return { verdict: 'passes', spec };
   const sample = sampleFeatures(section, dest);
+  if (facts.transport === 'ccw') {
+    // virtio-ccw's host features are not modelled: only the destination's own guest can vouch.
+    if (sample !== undefined && (facts.features.value & ~sample) === 0n) return { verdict: 'passes', spec };
+    return risk(section, ['--dest-sample'], `${idstr}: the guest negotiated features 0x${facts.features.value.toString(16)} over virtio-ccw, whose host features migscope does not compute; a destination sample whose guest negotiated them settles it`, undefined, facts.features.offset);
+  }
+  const transport = facts.transport;
   const release = releaseOf(dest.version);
   if (release !== undefined) {
-    const j = judge(release, hostFor(section, dest, release, facts, true), facts, sample);
+    const j = judge(release, hostFor(section, dest, release, transport, true), facts, sample);
     if (j.offending.length > 0) return { verdict: 'fails', spec, failure: failure(section, dest, facts, j) };
     if (j.unknown.length > 0) {
       const f = bitFact(j.host, j.unknown[0] as number);
@@ -77,7 +83,7 @@ export function checkVirtioFeatures(section: RuntimeSection, dest: RuntimeDestin
     return { verdict: 'passes', spec };
   }
   // A release whose source was not read: what each release read would decide.
-  const all = RELEASES.map((r) => judge(r, hostFor(section, dest, r, facts, false), facts, sample));
+  const all = RELEASES.map((r) => judge(r, hostFor(section, dest, r, transport, false), facts, sample));
   const v = dest.version;
   const inside = v === undefined || (compareVersions(v, { major: 5, minor: 2 }) > 0 && compareVersions(v, { major: 11, minor: 1 }) < 0);
   if (inside && all.every((j) => j.offending.length === 0 && j.unknown.length === 0)) return { verdict: 'passes', spec };
@@ -100,7 +106,7 @@ export function checkVirtioFeatures(section: RuntimeSection, dest: RuntimeDestin
 }
 
 /** The destination's host features for one release: the build's compat properties when it has them. */
-function hostFor(section: RuntimeSection, dest: RuntimeDestination, release: Release, facts: VirtioFacts, sameBuild: boolean): HostFeatures {
+function hostFor(section: RuntimeSection, dest: RuntimeDestination, release: Release, transport: 'pci' | 'mmio', sameBuild: boolean): HostFeatures {
   const own = dest.properties;
   const machine = dest.machineType;
   // A query-machines reply the user gave wins; else the known build's (10.0, 11.1); else the
@@ -108,7 +114,7 @@ function hostFor(section: RuntimeSection, dest: RuntimeDestination, release: Rel
   const compat = own.compat ?? (sameBuild && machine !== undefined ? dest.build?.virtioCompat?.get(machine) : undefined);
   const properties: PropertySources = sameBuild ? { ...own, compat } : { ...own, compat: own.compat, defaults: undefined };
   const vmsd = section.record.idstr.slice(section.record.idstr.lastIndexOf('/') + 1);
-  return hostFeatures({ vmsd, placed: section.placed, transport: facts.transport, release, machineType: machine, properties, cmdline: dest.cmdline });
+  return hostFeatures({ vmsd, placed: section.placed, transport, release, machineType: machine, properties, cmdline: dest.cmdline });
 }
 
 function sampleFeatures(section: RuntimeSection, dest: RuntimeDestination): bigint | undefined {

@@ -39,7 +39,7 @@ type Emit = (sink: NodeSink, input: DeviceStateInput) => void;
 const DECODERS: Readonly<Record<string, Emit>> = {
   virtio: (sink, input) => {
     const transport = virtioTransportOf(input.idstr);
-    if (transport === undefined) throw new LayoutMismatch(input.base, `the virtio transport of '${input.idstr}' is not known (virtio-pci and virtio-mmio are decoded)`);
+    if (transport === undefined) throw new LayoutMismatch(input.base, `the virtio transport of '${input.idstr}' is not known (virtio-pci, virtio-mmio and virtio-ccw are decoded)`);
     emitVirtio(sink, transport);
   },
   'pci config': (sink, input) => emitPciConfigBody(sink, input.bytes.length),

@@ -43,7 +43,7 @@ export interface VirtioSubsectionFacts {
 }
 
 export interface VirtioFacts {
-  readonly transport: 'pci' | 'mmio';
+  readonly transport: 'pci' | 'mmio' | 'ccw';
   readonly field: DecodedNode;
   readonly status: Located<number>;
   readonly isr: Located<number>;
@@ -94,7 +94,7 @@ export function virtioFacts(field: DecodedNode): VirtioFacts | undefined {
   if (field.type !== 'virtio' || field.children === undefined) return undefined;
   const kids = field.children;
   const transportNode = byName(kids, 'transport');
-  const transport = transportNode?.value === 'virtio-pci' ? 'pci' : transportNode?.value === 'virtio-mmio' ? 'mmio' : undefined;
+  const transport = transportNode?.value === 'virtio-pci' ? 'pci' : transportNode?.value === 'virtio-mmio' ? 'mmio' : transportNode?.value === 'virtio-ccw' ? 'ccw' : undefined;
   const status = num(kids, 'status');
   const isr = num(kids, 'isr');
   const queueSel = num(kids, 'queue_sel');

@@ -14,7 +14,7 @@ import { LayoutMismatch, NodeSink, type StateReader } from './state-reader.ts';
 /** VIRTIO_QUEUE_MAX (include/hw/virtio/virtio.h), 1024 in 5.2 - 11.1. */
 export const VIRTIO_QUEUE_MAX = 1024;
 
-export type VirtioTransport = 'pci' | 'mmio';
+export type VirtioTransport = 'pci' | 'mmio' | 'ccw';
 
 /** What a body needs to know to lay itself out. */
 export interface VirtioBodyContext {
@@ -85,6 +85,8 @@ const EXTRA_STATE: Readonly<Record<VirtioTransport, readonly SubsectionLayout[]>
       },
     },
   ],
+  // virtio-ccw has no extra state (no has_extra_state), so virtio/extra_state is never sent.
+  ccw: [],
 };
 
 /** vmstate_virtio's subsections in its order (the union over 5.2 - 11.1). */
@@ -204,17 +206,7 @@ export function emitSubsections(sink: NodeSink, planned: readonly PlannedSubsect
     sink.group(
       p.layout.name,
       (s) => {
-        s.group(
-          'header',
-          (h) => {
-            h.u8('marker', 'QEMU_VM_SUBSECTION');
-            const nameAt = h.r.at;
-            h.r.skip(1 + p.layout.name.length, 'subsection name');
-            h.push({ kind: 'field', name: 'name', path: [...h.path, 'name'], start: nameAt, end: h.r.at, type: 'counted string', value: p.layout.name });
-            h.be32('version_id');
-          },
-          { kind: 'header', type: 'subsection header' },
-        );
+        emitSubsectionHeader(s, p.layout.name);
         if (p.layout.name === 'virtio/extra_state') {
           emitExtraState(s, p, ctx);
           return;
@@ -227,10 +219,25 @@ export function emitSubsections(sink: NodeSink, planned: readonly PlannedSubsect
   }
 }
 
+/** A subsection's header as nodes: the 0x05 marker, the counted name, the be32 version. */
+export function emitSubsectionHeader(s: NodeSink, name: string): void {
+  s.group(
+    'header',
+    (h) => {
+      h.u8('marker', 'QEMU_VM_SUBSECTION');
+      const nameAt = h.r.at;
+      h.r.skip(1 + name.length, 'subsection name');
+      h.push({ kind: 'field', name: 'name', path: [...h.path, 'name'], start: nameAt, end: h.r.at, type: 'counted string', value: name });
+      h.be32('version_id');
+    },
+    { kind: 'header', type: 'subsection header' },
+  );
+}
+
 /** The `extra_state` field (info `virtqueue_extra_state`): the transport's vmsd, its subsections only. */
 function emitExtraState(s: NodeSink, p: PlannedSubsection, ctx: VirtioBodyContext): void {
   const length = p.end - p.bodyStart;
-  const note = ctx.transport === 'pci' ? 'virtio_pci_save_extra_state(): vmstate virtio_pci' : 'virtio_mmio_save_extra_state(): vmstate virtio_mmio';
+  const note = ctx.transport === 'pci' ? 'virtio_pci_save_extra_state(): vmstate virtio_pci' : `virtio_${ctx.transport}_save_extra_state(): vmstate virtio_${ctx.transport}`;
   if (length === 0) {
     // A legacy virtio-pci device: virtio_pci/modern_state is not needed, so nothing follows.
     const last = s.into[s.into.length - 1];

@@ -2,17 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesSource, decodeStream, virtioFacts, VIRTIO_QUEUE_MAX } from '../index.ts';
 import type { DecodedNode } from '../model.ts';
-import { streamFixtures } from '../test-support/fixtures.ts';
+import { allStreamFixtures } from '../test-support/fixtures.ts';
 import { decodeDeviceState } from './index.ts';
 import { child, decodeFixture, expectTiled, fieldsOfType } from './test-support/decoded.ts';
 
-const VIRTIO_STREAMS = streamFixtures()
+const VIRTIO_STREAMS = allStreamFixtures()
   .map((f) => f.id)
-  .filter((id) => /virtio/.test(id));
+  // The s390x minimal stream's name says virtio (its machine), but it has no virtio device.
+  .filter((id) => /virtio/.test(id) && !id.endsWith('s390x-s390-ccw-virtio-7.2-minimal'));
 
 describe('every virtio field in fixtures/ becomes a tree that tiles it', () => {
-  it('covers the 5.2, 7.2, 11.1 x86 streams and the aarch64 virtio-pci and virtio-mmio streams', () => {
-    expect(VIRTIO_STREAMS).toHaveLength(11);
+  it('covers the 5.2, 7.2, 11.1 x86 streams, the aarch64 virtio-pci and virtio-mmio streams, and 7.2 pseries, s390x (virtio-ccw), riscv64 and arm', () => {
+    expect(VIRTIO_STREAMS).toHaveLength(15);
   });
   for (const id of VIRTIO_STREAMS) {
     it(id, async () => {
@@ -25,7 +26,7 @@ describe('every virtio field in fixtures/ becomes a tree that tiles it', () => {
         expectTiled(node);
         const f = virtioFacts(node);
         if (f === undefined) throw new Error(`no facts for ${idstr}`);
-        expect(f.transport).toBe(idstr.startsWith('virtio-mmio@') ? 'mmio' : 'pci');
+        expect(f.transport).toBe(idstr.startsWith('virtio-mmio@') ? 'mmio' : idstr.startsWith('/fe.') ? 'ccw' : 'pci');
         // The features follow status (1), isr (1) and queue_sel (2).
         expect(f.guestFeaturesLow.offset).toBe(f.status.offset + 4);
         expect(f.queues).toHaveLength(f.numQueues.value);
@@ -35,6 +36,7 @@ describe('every virtio field in fixtures/ becomes a tree that tiles it', () => {
           expect(q.num.value, `${idstr} queue ${q.index}`).toBeGreaterThan(0);
           expect(q.num.length).toBe(4);
           expect(q.desc.offset).toBe(q.num.offset + (f.transport === 'mmio' ? 8 : 4));
+          if (f.transport === 'ccw') expect(q.vector?.offset).toBe(q.desc.offset + 10);
         }
         const last = f.subsections[f.subsections.length - 1];
         expect(last?.offset !== undefined && last.offset + last.length).toBe(node.end);
@@ -44,6 +46,25 @@ describe('every virtio field in fixtures/ becomes a tree that tiles it', () => {
 });
 
 describe('values of the real virtio fields', () => {
+  it('7.2 s390x virtio-ccw: the subchannel of /fe.0.0001/virtio-rng, as QEMU set it up', async () => {
+    const { result } = await decodeFixture('arch/7.2/s390x-s390-ccw-virtio-7.2-virtio');
+    const rng = fieldsOfType(result, 'virtio').find((f) => f.idstr === '/fe.0.0001/virtio-rng')!.node;
+    const transport = rng.children!.find((c) => c.name === 'transport')!;
+    expect(transport.value).toBe('virtio-ccw');
+    const sch = transport.children![0]!.children![0]!;
+    const v = (name: string, from: DecodedNode = sch) => from.children!.find((c) => c.name === name)?.value;
+    // The virtual channel subsystem 0xfe, device number 1, as the idstr says.
+    expect([v('cssid'), v('ssid'), v('devno')]).toEqual([0xfe, 0, 1]);
+    const id = sch.children!.find((c) => c.name === 'id')!;
+    // Sense-id: control unit type 0x3832 (VIRTIO_CCW_CU_TYPE), model 4 (the virtio device id of rng).
+    expect([v('cu_type', id), v('cu_model', id)]).toEqual([0x3832, 4]);
+    expect(sch.children!.map((c) => c.name).at(-1)).toBe('s390_subch_dev/orb');
+    expect(v('revision', transport)).toBe(-1);
+    const f = virtioFacts(rng)!;
+    expect(f.transport).toBe('ccw');
+    expect(f.queues.map((q) => [q.num.value, q.vector?.value])).toEqual([[8, 0xffff]]);
+  });
+
   it('11.1 pc-q35-11.1-virtio: virtio-net queue 0 is 256 entries at its own offset', async () => {
     const { result } = await decodeFixture('11.1/pc-q35-11.1-virtio');
     const net = fieldsOfType(result, 'virtio').find((f) => f.idstr === '0000:00:01.0/virtio-net')!.node;
@@ -176,8 +197,9 @@ describe('bytes that do not fit the layout leave the field opaque, saying why', 
   });
 
   it('a section whose idstr names no known transport', () => {
+    // A ccw path starts with '/': without it, it is no bus path migscope knows.
     const d = decodeDeviceState({ type: 'virtio', idstr: 'fe.0.0001/virtio-net', bytes: new Uint8Array(40), base: 100, path: ['x', 'virtio'] });
-    expect(d).toEqual({ ok: false, offset: 100, reason: "the virtio transport of 'fe.0.0001/virtio-net' is not known (virtio-pci and virtio-mmio are decoded)" });
+    expect(d).toEqual({ ok: false, offset: 100, reason: "the virtio transport of 'fe.0.0001/virtio-net' is not known (virtio-pci, virtio-mmio and virtio-ccw are decoded)" });
   });
 });
 

@@ -25,16 +25,20 @@
  */
 import { emitIrqState, emitMsixTable, emitPciConfig, PCI_CONFIG_SPACE_SIZE, PCIE_CONFIG_SPACE_SIZE, pciConfigShape } from './pci-config.ts';
 import { LayoutMismatch, type NodeSink } from './state-reader.ts';
+import { emitCcwTransport, isCcwIdstr } from './virtio-ccw.ts';
 import { emitSubsections, planSubsections, startsKnownSubsection, VIRTIO_QUEUE_MAX, VIRTIO_SUBSECTIONS, type PlannedSubsection, type VirtioTransport } from './virtio-subsections.ts';
 
 /**
  * The transport from the section's idstr, which QEMU builds from the device's bus path:
- * `virtio-mmio@<base>/<vmsd>` (virtio_mmio_bus_get_dev_path) or a PCI address
- * `dddd:bb:ss.f/<vmsd>` (pcibus_get_dev_path). Others (virtio-ccw) are not decoded.
+ * `virtio-mmio@<base>/<vmsd>` (virtio_mmio_bus_get_dev_path) or a PCI path (pcibus_get_dev_path:
+ * the host bridge's root bus path, then `:ss.f` per level, e.g. `0000:00:03.0/virtio-net` on
+ * x86 and `pci@800000020000000:00.0/virtio-net` on pseries, whose root bus path is the PHB's
+ * device-tree name), or a virtual channel subsystem address `/fe.0.0000/<vmsd>` (virtio-ccw).
  */
 export function virtioTransportOf(idstr: string): VirtioTransport | undefined {
   if (idstr.startsWith('virtio-mmio@')) return 'mmio';
-  if (/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]/.test(idstr)) return 'pci';
+  if (isCcwIdstr(idstr)) return 'ccw';
+  if (/:[0-9a-f]{2}\.[0-7]\/[^/]+$/.test(idstr)) return 'pci';
   return undefined;
 }
 
@@ -50,6 +54,8 @@ export function emitVirtio(sink: NodeSink, transport: VirtioTransport): void {
       },
       { value: 'virtio-pci', note: 'virtio-pci: virtio_pci_save_config()' },
     );
+  } else if (transport === 'ccw') {
+    sink.group('transport', emitCcwTransport, { value: 'virtio-ccw', note: 'virtio-ccw: virtio_ccw_save_config(): vmstate s390_virtio_ccw_dev' });
   } else {
     sink.group(
       'transport',
@@ -72,7 +78,9 @@ export function emitVirtio(sink: NodeSink, transport: VirtioTransport): void {
   const numQueues = sink.be32('num_queues');
   // virtio_load's own check, in its words.
   if (numQueues > VIRTIO_QUEUE_MAX) throw new LayoutMismatch(numAt, `Invalid number of virtqueues: 0x${numQueues.toString(16)}`);
-  const perQueue = 4 + (transport === 'mmio' ? 4 : 0) + 8 + 2 + (msixVectors > 0 ? 2 : 0);
+  // virtio_pci_save_queue writes a vector with MSI-X, virtio_ccw_save_queue always.
+  const vectors = msixVectors > 0 || transport === 'ccw';
+  const perQueue = 4 + (transport === 'mmio' ? 4 : 0) + 8 + 2 + (vectors ? 2 : 0);
   r.need(numQueues * perQueue, `${numQueues} queues of ${perQueue} bytes`);
   for (let i = 0; i < numQueues; i++) {
     sink.group(`queues[${i}]`, (q) => {
@@ -81,6 +89,7 @@ export function emitVirtio(sink: NodeSink, transport: VirtioTransport): void {
       q.be64('vring.desc');
       q.be16('last_avail_idx');
       if (msixVectors > 0) q.be16('vector', 'MSI-X vector; 0xffff = none (VIRTIO_NO_VECTOR)');
+      else if (transport === 'ccw') q.be16('vector', 'the queue\'s indicator bit (virtio_queue_vector)');
     });
   }
   const ctx = { queuesInUse: numQueues, transport };

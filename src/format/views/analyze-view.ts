@@ -39,6 +39,11 @@ export async function analyzeState(result: DecodeResult, source: ByteSource): Pr
       out[key] = { 'section sizes': sizes };
       continue;
     }
+    if (s.bodyDecoder === 'iterative') {
+      // HTABSection and S390StorageAttributes print an empty string for their whole section.
+      out[key] = '';
+      continue;
+    }
     const bodyEnd = s.bodyEnd ?? s.bodyStart;
     const bytes = await source.read(s.bodyStart, bodyEnd - s.bodyStart);
     const body = (s.node.children ?? []).filter((c) => c.kind !== 'footer' && c.kind !== 'opaque' && c.kind !== 'header');

@@ -9,7 +9,8 @@ import { DecodeError, type Diagnostic } from '../errors.ts';
 import type { DecodedNode, NodeValue, VmdescField, VmdescVmsd } from '../model.ts';
 import { QEMU_VM_SUBSECTION, VMS_MARKER_PTR_VALID, VMS_NULLPTR_MARKER } from '../stream/constants.ts';
 import { decodeDeviceState, DEVICE_STATE_MAX_BYTES, hasDeviceStateDecoder } from '../device-state/index.ts';
-import { nestedVmsd, VMDESC_MAX_DEPTH } from './description.ts';
+import { fieldEntryProblem, isNullPointerStruct, nestedVmsd, VMDESC_MAX_DEPTH, vmsdEntryProblem } from './description.ts';
+import { KNOWN_VMDESC_TYPES } from './known-types.ts';
 import { readerFor } from './field-readers.ts';
 
 export interface BodyContext {
@@ -17,6 +18,22 @@ export interface BodyContext {
   readonly diagnostics: Diagnostic[];
   /** The section's idstr: device-defined types may depend on it (the virtio transport). */
   readonly idstr: string;
+}
+
+/**
+ * A vmdesc entry that cannot be followed (no fields list, a field without a size, 7.2's
+ * compressed array whose first element was a NULL pointer...). Thrown before any byte of the
+ * entry is read, so `offset` is where the bytes it describes begin; decodeSection catches it and
+ * shows the rest of that one device as opaque bytes up to its footer.
+ */
+export class UnusableVmdescEntry extends Error {
+  constructor(
+    readonly offset: number,
+    readonly path: readonly string[],
+    readonly reason: string,
+  ) {
+    super(`vmdesc entry ${path.join('/')} at 0x${offset.toString(16)}: ${reason}`);
+  }
 }
 
 export async function decodeVmsdBody(
@@ -29,13 +46,26 @@ export async function decodeVmsdBody(
   if (depth > VMDESC_MAX_DEPTH) {
     throw new DecodeError('LIMIT_EXCEEDED', ctx.cur.pos, path, `vmdesc nests deeper than ${VMDESC_MAX_DEPTH} levels`);
   }
+  const problem = vmsdEntryProblem(vmsd);
+  if (problem !== undefined) throw new UnusableVmdescEntry(ctx.cur.pos, path, problem);
   const labels = elementLabels(vmsd.fields);
   let k = 0;
   for (const field of vmsd.fields) {
+    const label = labels[k] ?? '?';
+    const fieldProblem = fieldEntryProblem(field);
+    if (fieldProblem !== undefined) throw new UnusableVmdescEntry(ctx.cur.pos, [...path, label], fieldProblem);
     const count = field.array_len ?? 1;
     for (let i = 0; i < count; i++) {
-      const label = labels[k] ?? field.name;
       const name = field.array_len !== undefined ? `${label}[${i}]` : label;
+      if (i > 0 && isNullPointerStruct(field)) {
+        // QEMU <= 9.x describes only the first element of a compressed array; for an array of
+        // pointers the others may be structs of a layout the entry does not give.
+        throw new UnusableVmdescEntry(
+          ctx.cur.pos,
+          [...path, name],
+          `'${field.name}' is an array of ${count} pointers described by its first element only, a NULL pointer (QEMU 9.x and older); the other elements may be structs whose layout the vmdesc does not give`,
+        );
+      }
       await decodeElement(ctx, field, name, [...path, name], into, depth);
     }
     k++;
@@ -50,14 +80,17 @@ export async function decodeVmsdBody(
  * non-compressible arrays as repeated entries without `index`) gets `[n]` by occurrence.
  */
 function elementLabels(fields: readonly VmdescField[]): string[] {
+  // Entries are checked one by one as they are decoded; a malformed one gets a placeholder here.
+  const nameOf = (f: VmdescField): string => (typeof f === 'object' && f !== null && typeof f.name === 'string' ? f.name : '?');
   const total = new Map<string, number>();
-  for (const f of fields) total.set(f.name, (total.get(f.name) ?? 0) + 1);
+  for (const f of fields) total.set(nameOf(f), (total.get(nameOf(f)) ?? 0) + 1);
   const seen = new Map<string, number>();
   return fields.map((f) => {
-    const n = seen.get(f.name) ?? 0;
-    seen.set(f.name, n + 1);
-    if (f.index !== undefined) return `${f.name}[${f.index}]`;
-    return (total.get(f.name) ?? 0) > 1 ? `${f.name}[${n}]` : f.name;
+    const name = nameOf(f);
+    const n = seen.get(name) ?? 0;
+    seen.set(name, n + 1);
+    if (typeof f === 'object' && f !== null && typeof f.index === 'number') return `${name}[${f.index}]`;
+    return (total.get(name) ?? 0) > 1 ? `${name}[${n}]` : name;
   });
 }
 
@@ -72,6 +105,10 @@ async function decodeElement(
   const cur = ctx.cur;
   cur.path = path;
   const start = cur.pos;
+  if (isNullPointerStruct(field)) {
+    into.push(await readNullPointerStruct(ctx, field, name, path));
+    return;
+  }
   const nested = nestedVmsd(field);
   if (nested !== undefined) {
     const children: DecodedNode[] = [];
@@ -98,8 +135,40 @@ async function decodeElement(
   }
   const node: DecodedNode = { kind: 'field', name, path, start, end: undefined, type: field.type, field: field.name };
   into.push(node);
+  if (!KNOWN_VMDESC_TYPES.has(field.type)) {
+    node.note = `type '${field.type}' is no VMStateInfo of QEMU 5.2 to 11.1: its ${field.size} bytes are shown as they are`;
+    ctx.diagnostics.push({
+      severity: 'info',
+      code: 'VMDESC_UNKNOWN_TYPE',
+      offset: start,
+      message: `${ctx.idstr}: field '${path.slice(1).join('/')}' has type '${field.type}', which migscope does not know; its ${field.size} bytes (the size the vmdesc gives) are shown as opaque`,
+    });
+  }
   node.value = await readLeaf(ctx, field, path);
   node.end = cur.pos;
+}
+
+/** 7.2's NULL element of an array of pointers to structs: the one marker byte, 0x30. */
+async function readNullPointerStruct(ctx: BodyContext, field: VmdescField, name: string, path: readonly string[]): Promise<DecodedNode> {
+  const cur = ctx.cur;
+  const at = cur.pos;
+  await cur.need(1, `NULL pointer '${field.name}'`);
+  const b = cur.peek8();
+  if (b !== VMS_NULLPTR_MARKER) {
+    throw new UnusableVmdescEntry(at, path, `a 'struct' entry without fields and of size 1 stands for a NULL pointer (byte 0x30), but the byte is 0x${b.toString(16).padStart(2, '0')}`);
+  }
+  cur.u8();
+  return {
+    kind: 'field',
+    name,
+    path,
+    start: at,
+    end: cur.pos,
+    type: field.type,
+    field: field.name,
+    value: 'NULL',
+    note: "NULL pointer: QEMU 9.x and older write a NULL element of an array of pointers as the field's own 'struct' entry, with no fields and the marker byte 0x30",
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
  * byte[p] = 0x06, be32 at p+1 runs exactly to the end, and the JSON starts with '{'.
  */
 import type { ByteSource } from '../bytes/byte-source.ts';
-import { DecodeError } from '../errors.ts';
+import { DecodeError, type Diagnostic } from '../errors.ts';
 import type { VmdescDevice, VmdescField, VmdescJson, VmdescVmsd } from '../model.ts';
 import { QEMU_VM_VMDESCRIPTION } from '../stream/constants.ts';
 
@@ -38,7 +38,12 @@ export async function locateVmdesc(source: ByteSource): Promise<LocatedVmdesc | 
   return undefined;
 }
 
-/** Parses and shape-checks the JSON; errors carry the JSON path. */
+/**
+ * Parses the JSON and checks the shape every decode relies on: an object with `page_size` and a
+ * `devices` array. The entries inside a device are checked only when its section is decoded
+ * (body.ts), so that one odd entry (7.2's struct without fields for a NULL pointer, an unknown
+ * shape) costs that device, not the description: see {@link usableDevices}.
+ */
 export function parseVmdesc(text: string, offset: number): VmdescJson {
   let raw: unknown;
   try {
@@ -59,64 +64,73 @@ export function parseVmdesc(text: string, offset: number): VmdescJson {
   if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 512 || pageSize > 1 << 26 || (pageSize & (pageSize - 1)) !== 0) {
     return fail('$.page_size', `page_size must be a power of two between 512 and 64 MiB, got ${JSON.stringify(pageSize)}`);
   }
-  const devices = raw['devices'];
-  if (!Array.isArray(devices)) return fail('$.devices', 'devices must be an array');
-  devices.forEach((d: unknown, i: number) => {
-    const at = `$.devices[${i}]`;
-    if (!isObject(d)) return fail(at, 'device entry must be an object');
-    if (typeof d['name'] !== 'string') return fail(`${at}.name`, 'name must be a string');
-    if (typeof d['instance_id'] !== 'number') return fail(`${at}.instance_id`, 'instance_id must be a number');
-    checkVmsd(d, at, 0, fail);
-    return undefined;
-  });
-  const configuration = raw['configuration'];
-  if (configuration !== undefined) {
-    if (!isObject(configuration)) return fail('$.configuration', 'configuration must be an object');
-    checkVmsd(configuration, '$.configuration', 0, fail);
-  }
+  if (!Array.isArray(raw['devices'])) return fail('$.devices', 'devices must be an array');
   return raw as unknown as VmdescJson;
 }
 
-type Fail = (jsonPath: string, message: string) => never;
-
-function checkVmsd(v: Record<string, unknown>, at: string, depth: number, fail: Fail): void {
-  if (depth > VMDESC_MAX_DEPTH) fail(at, `nested deeper than ${VMDESC_MAX_DEPTH} levels`);
-  const fields = v['fields'];
-  if (!Array.isArray(fields)) fail(`${at}.fields`, 'fields must be an array');
-  (fields as unknown[]).forEach((f, i) => checkField(f, `${at}.fields[${i}]`, depth + 1, fail));
-  const subs = v['subsections'];
-  if (subs !== undefined) {
-    if (!Array.isArray(subs)) fail(`${at}.subsections`, 'subsections must be an array');
-    (subs as unknown[]).forEach((s, i) => {
-      const sat = `${at}.subsections[${i}]`;
-      if (!isObject(s)) return fail(sat, 'subsection must be an object');
-      if (typeof s['vmsd_name'] !== 'string') return fail(`${sat}.vmsd_name`, 'vmsd_name must be a string');
-      checkVmsd(s, sat, depth + 1, fail);
+/**
+ * The device entries a section can be matched with (an object with a string `name` and a
+ * numeric `instance_id`); the others are reported and left as holes, so that positions still
+ * line up with the sections (the matcher falls back on position for a damaged header).
+ */
+export function usableDevices(json: VmdescJson, offset: number, diagnostics: Diagnostic[]): (VmdescDevice | undefined)[] {
+  return (json.devices as readonly unknown[]).map((d, i) => {
+    if (isObject(d) && typeof d['name'] === 'string' && typeof d['instance_id'] === 'number') {
+      return d as unknown as VmdescDevice;
+    } else {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'VMDESC_ENTRY_UNUSABLE',
+        offset,
+        message: `vmdesc devices[${i}] has no string 'name' and numeric 'instance_id', so no section can use it`,
+      });
       return undefined;
-    });
-  }
+    }
+  });
 }
 
-function checkField(f: unknown, at: string, depth: number, fail: Fail): void {
-  if (!isObject(f)) return fail(at, 'field must be an object');
-  if (typeof f['name'] !== 'string') return fail(`${at}.name`, 'name must be a string');
-  if (typeof f['type'] !== 'string') return fail(`${at}.type`, 'type must be a string');
+/**
+ * Why a field entry of the vmdesc cannot be followed, or undefined when it can. Checked as each
+ * entry is decoded; the caller degrades the device from that entry on.
+ */
+export function fieldEntryProblem(f: unknown): string | undefined {
+  if (!isObject(f)) return 'the entry is not an object';
+  if (typeof f['name'] !== 'string') return "the entry has no string 'name'";
+  if (typeof f['type'] !== 'string') return "the entry has no string 'type'";
   const size = f['size'];
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    return fail(`${at}.size`, `size must be a non-negative integer, got ${JSON.stringify(size)}`);
-  }
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return `'size' must be a non-negative integer, not ${JSON.stringify(size)}`;
   const arrayLen = f['array_len'];
   if (arrayLen !== undefined && (typeof arrayLen !== 'number' || !Number.isSafeInteger(arrayLen) || arrayLen < 0)) {
-    return fail(`${at}.array_len`, 'array_len must be a non-negative integer');
+    return `'array_len' must be a non-negative integer, not ${JSON.stringify(arrayLen)}`;
   }
   const struct = f['struct'];
-  if (struct !== undefined) {
-    if (!isObject(struct)) return fail(`${at}.struct`, 'struct must be an object');
-    checkVmsd(struct, `${at}.struct`, depth + 1, fail);
-  } else if (f['fields'] !== undefined) {
-    checkVmsd(f, at, depth + 1, fail);
+  if (struct !== undefined && !isObject(struct)) return "'struct' is not an object";
+  if (struct === undefined && f['fields'] !== undefined && !Array.isArray(f['fields'])) return "the inline 'fields' is not a list";
+  return undefined;
+}
+
+/** Why a description (device, struct or subsection) cannot be followed, or undefined. */
+export function vmsdEntryProblem(v: unknown): string | undefined {
+  if (!isObject(v)) return 'the description is not an object';
+  if (!Array.isArray(v['fields'])) return "the description has no 'fields' list";
+  const subs = v['subsections'];
+  if (subs !== undefined) {
+    if (!Array.isArray(subs)) return "'subsections' is not a list";
+    for (const s of subs as unknown[]) {
+      if (!isObject(s) || typeof s['vmsd_name'] !== 'string') return "a subsection has no string 'vmsd_name'";
+    }
   }
   return undefined;
+}
+
+/**
+ * QEMU <= 9.x writes the NULL element of an array of pointers to structs (e.g. s390x
+ * `s390_css.css`, VMSTATE_ARRAY_OF_POINTER_TO_STRUCT) as the field's own type `struct` with an
+ * empty `struct` object and size 1: the bytes are the 0x30 marker of vmstate_info_nullptr
+ * (migration/vmstate.c vmstate_save_state_v, 7.2). 10.0 writes a `nullptr` entry instead.
+ */
+export function isNullPointerStruct(field: VmdescField): boolean {
+  return field.struct !== undefined && !Array.isArray(field.struct.fields) && field.size === 1;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -51,6 +51,15 @@ export const SAMPLE_SETS: readonly SampleSet[] = [
   healthy('7.2', 'pc-i440fx-7.2', 'pc-i440fx-7.2-minimal', 'i440fx-7.2'),
   healthy('5.2', 'pc-i440fx-5.2', 'pc-i440fx-5.2-minimal', 'i440fx-5.2'),
   {
+    id: 'ppc64-pseries-7.2-minimal.mig.gz',
+    alias: 'ppc64-7.2',
+    title: 'pseries-7.2 (ppc64) on QEMU 7.2',
+    summary: 'Another architecture: a ppc64 stream (-nodefaults -m 256M, saved before it ran). Its hash page table travels in an iterative section of its own, spapr/htab, beside RAM.',
+    tone: 'healthy',
+    files: [{ name: 'ppc64-pseries-7.2-minimal.mig.gz', path: 'ppc64-pseries-7.2-minimal.mig.gzip' }],
+    view: 'stream',
+  },
+  {
     id: 'e-7.2-footer',
     alias: 'failing-load',
     title: 'Failed load: Missing section footer for mc146818rtc',

@@ -27,7 +27,7 @@ export function NodeDetails({ node, range }: NodeDetailsProps): ReactElement {
         <dd className="mono">
           {node.kind}
           {node.type !== undefined ? ` · ${node.type}` : ''}
-          {node.field !== undefined && node.field !== node.name ? ` · vmdesc field ${node.field}` : ''}
+          {node.field !== undefined && node.field !== node.name ? ` · field ${node.field}` : ''}
         </dd>
       </div>
       {value.text !== '' ? (

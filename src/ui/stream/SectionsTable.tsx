@@ -72,6 +72,11 @@ export function SectionsTable({ rows, selectedRow, selectionSeq, errorRow, onSel
         <span role="gridcell" className="c-name" title={row.name}>
           {row.name}
           {row.bodyDecoder === 'opaque' ? <span className="tag">opaque</span> : undefined}
+          {row.bodyDecoder === 'manifest' ? (
+            <span className="tag" title="decoded with a -dump-vmstate manifest as the schema">
+              manifest
+            </span>
+          ) : undefined}
         </span>
         <span role="gridcell" className="c-num">
           {row.instanceId ?? ''}

@@ -212,7 +212,7 @@ function initialSelection(index: StreamIndex, result: DecodeResult): Selection {
     offset = Math.min(result.error.offset, Math.max(0, index.streamSize - 1));
     id = index.byOffset.find(offset) ?? index.rows.at(-1)?.nodeId;
   } else {
-    id = index.rows.find((r) => r.bodyDecoder === 'vmdesc')?.nodeId ?? index.rows[0]?.nodeId;
+    id = index.rows.find((r) => r.bodyDecoder === 'vmdesc' || r.bodyDecoder === 'manifest')?.nodeId ?? index.rows[0]?.nodeId;
   }
   id ??= 0;
   const expanded = new Set<NodeId>();

@@ -5,14 +5,20 @@
  */
 import { skipToken, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import type { DecodeProgress } from '../../format/index.ts';
+import type { DecodeProgress, VmstateSchema } from '../../format/index.ts';
 import { decodeInWorker } from '../../worker/client.ts';
 import { hexSourceFor } from '../hex/hex-source.ts';
 import type { DecodedStream } from './StreamView.tsx';
 import { buildStreamIndex } from './stream-index.ts';
 
-export function decodeQueryKey(file: File): readonly unknown[] {
-  return ['decode', file.name, file.size, file.lastModified];
+/** A manifest used as the schema: its workspace file id keys the decode, the model is sent. */
+export interface SchemaChoice {
+  readonly id: string;
+  readonly schema: VmstateSchema;
+}
+
+export function decodeQueryKey(file: File, schemaId?: string): readonly unknown[] {
+  return schemaId === undefined ? ['decode', file.name, file.size, file.lastModified] : ['decode', file.name, file.size, file.lastModified, 'schema', schemaId];
 }
 
 /**
@@ -35,9 +41,9 @@ export interface StreamDecode {
   readonly cancel: () => Promise<void>;
 }
 
-export function useStreamDecode(file: File | undefined): StreamDecode {
+export function useStreamDecode(file: File | undefined, schema?: SchemaChoice): StreamDecode {
   const queryClient = useQueryClient();
-  const key = file !== undefined ? decodeQueryKey(file) : ['decode', 'none'];
+  const key = file !== undefined ? decodeQueryKey(file, schema?.id) : ['decode', 'none'];
   const keyText = JSON.stringify(key);
   const progress = useQuery<ProgressEntry>({ queryKey: progressKey(keyText), queryFn: skipToken, staleTime: Number.POSITIVE_INFINITY });
 
@@ -50,7 +56,7 @@ export function useStreamDecode(file: File | undefined): StreamDecode {
       };
       // A decode run again (the cache let the last one go) starts from nothing.
       setProgress(undefined);
-      const reply = await decodeInWorker(file, file.name, { signal, onProgress: setProgress });
+      const reply = await decodeInWorker(file, file.name, { signal, onProgress: setProgress, ...(schema !== undefined ? { schema: schema.schema } : {}) });
       const hex = hexSourceFor(file, reply.result.source, reply.streamBytes);
       return { file, result: reply.result, hex, index: buildStreamIndex(reply.result) };
     },

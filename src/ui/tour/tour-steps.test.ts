@@ -120,6 +120,26 @@ describe('tour steps', () => {
     checkAgainstModel(result, steps);
   });
 
+  it('ppc64 pseries-7.2 (the other-architecture sample): the hash page table\'s own iterative section, in stream order', async () => {
+    const result = await decodeFixture('streams-extra/arch/7.2/ppc64-pseries-7.2-minimal.mig.gz');
+    const steps = tourSteps(result);
+    expect(steps.map((s) => s.id)).toEqual(['header', 'configuration', 'section-start', 'ram-setup', 'iterative', 'ram-part', 'section-full', 'fields', 'subsection', 'footer', 'eof', 'vmdesc']);
+    expect(spans(steps)).toMatchObject({
+      configuration: [0x8, 0x18],
+      'ram-setup': [0x29, 0x4f],
+      iterative: [0x54, 0x75],
+      'ram-part': [0x7a, 0x17ffa0],
+      'section-full': [0x17ffe3, 0x17fff6],
+      eof: [0x3b0594, 0x3b0595],
+    });
+    const htab = steps.find((s) => s.id === 'iterative')!;
+    expect(htab.title).toBe('Another iterative section: spapr/htab');
+    expect(htab.parts.map((p) => [p.label, p.value])).toEqual([['htab_shift', '21 (0x15)']]);
+    expect(htab.body.join(' ')).toContain('(3 here: START, PART and END with the id 563)');
+    expect(steps.find((s) => s.id === 'configuration')?.body.join(' ')).toContain('"pseries-7.2"');
+    checkAgainstModel(result, steps);
+  });
+
   it('a stream cut short has the steps of what was read', async () => {
     const full = await decodeFixture('streams/7.2/pc-i440fx-7.2-minimal.mig.gz');
     const bytes = gunzipSync(readFileSync(fileURLToPath(new URL('../../../fixtures/streams/7.2/pc-i440fx-7.2-minimal.mig.gz', import.meta.url))));

@@ -46,12 +46,14 @@ export function tourSteps(result: DecodeResult): TourStep[] {
     headerStep(result, top),
     configurationStep(result, top),
     ...ramSteps(result),
+    iterativeStep(result),
     switchoverStep(result, top),
     ...deviceSteps(result),
     eofStep(top),
     vmdescStep(result, top),
   ];
-  return steps.filter((s): s is TourStep => s !== undefined);
+  // In stream order: another iterative handler's START comes between RAM's setup and its PARTs.
+  return steps.filter((s): s is TourStep => s !== undefined).sort((a, b) => a.highlight.start - b.highlight.start);
 }
 
 // ---- helpers
@@ -199,6 +201,33 @@ function ramSetupStep(result: DecodeResult, start: SectionRecord, header: Decode
     ],
     partsOf(blocks),
     { start: header.end, end: eos.end },
+  );
+}
+
+// ---- §12 other iterative handlers (ppc64 spapr/htab, s390x storage attributes)
+
+/** What each iterative handler besides RAM carries, from the QEMU source that writes it. */
+const ITERATIVE_WORDS: Readonly<Record<string, string>> = {
+  'spapr/htab':
+    "On pseries, spapr/htab (hw/ppc/spapr.c) sends the guest's hashed page table this way. START carries htab_shift: the table is 2^htab_shift bytes of 16-byte entries (HPTEs). Each PART and END carries chunks: a 32-bit index, 16-bit counts of valid and of cleared entries, 16 bytes per valid entry, and an all-zero chunk as the end marker.",
+  's390-storage_attributes':
+    "On s390x, s390-storage_attributes (hw/s390x/s390-stattrib.c) sends the guest's storage attributes (CMMA) this way: 64-bit records of a page address with flags in the low bits. MORE is followed by a count and that many attribute bytes, DONE marks the end of precopy, EOS ends each section.",
+};
+
+function iterativeStep(result: DecodeResult): TourStep | undefined {
+  const start = result.sections.find((s) => s.type === 'START' && s.bodyDecoder === 'iterative' && s.end !== undefined);
+  if (start === undefined || !ended(start.node)) return undefined;
+  const parts = result.sections.filter((s) => s.sectionId === start.sectionId).length;
+  const body = (start.node.children ?? []).filter((c) => c.kind !== 'header' && c.kind !== 'footer');
+  return step(
+    'iterative',
+    `Another iterative section: ${start.idstr}`,
+    start.node,
+    [
+      `RAM is not the only handler that sends its state over several sections. ${ITERATIVE_WORDS[start.idstr] ?? ''}`.trim(),
+      `Its sections (${parts} here: START, PART and END with the id ${start.sectionId}) interleave with RAM's, and the vmdesc does not describe them: their framing is the handler's own, and migscope reads it record by record as QEMU's loader does.`,
+    ],
+    partsOf(body),
   );
 }
 

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { bytesSource, decodeStream } from '../../index.ts';
 import type { DecodedNode, DecodeResult } from '../../model.ts';
-import { readGunzipped, streamFixtures } from '../../test-support/fixtures.ts';
+import { allStreamFixtures, readGunzipped } from '../../test-support/fixtures.ts';
 
 export interface DecodedFixture {
   readonly bytes: Uint8Array;
@@ -14,7 +14,7 @@ const cache = new Map<string, Promise<DecodedFixture>>();
 export function decodeFixture(id: string): Promise<DecodedFixture> {
   let p = cache.get(id);
   if (p === undefined) {
-    const fx = streamFixtures().find((f) => f.id === id);
+    const fx = allStreamFixtures().find((f) => f.id === id);
     if (fx === undefined) throw new Error(`no fixture ${id}`);
     const bytes = readGunzipped(fx.path);
     p = decodeStream(bytesSource(bytes, fx.id)).then((result) => ({ bytes, result }));
