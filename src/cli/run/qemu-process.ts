@@ -30,6 +30,9 @@ export class QemuProcess {
     readonly argv: readonly string[],
     child: ChildProcess,
   ) {
+    // A prefix or binary that does not exist: spawn reports it as an event after returning
+    // without a pid (thrown below); unheard, that event would end this whole process.
+    child.once('error', () => undefined);
     if (child.pid === undefined) throw new Error(`could not start ${argv.join(' ')}`);
     this.pid = child.pid;
     this.exited = new Promise((resolve) => {
