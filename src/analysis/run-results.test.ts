@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCsvRecords } from './csv-read.ts';
+import { readCsvRecords } from '../lib/csv-read.ts';
 import { parseQemuCommandLine } from './explain/qemu-cmdline.ts';
 import { looksLikeRunResults, predictRun, qemuMessage, readRunResults, runResultsCsv, summarizeRuns, type RunResult } from './run-results.ts';
 import { decodeRealStream, REAL_RUNS } from './test-support/real-runs.ts';

@@ -8,7 +8,7 @@
  * Here: writing and reading that file, the summary per configuration and direction, and
  * migscope's own prediction for a row next to what QEMU did.
  */
-import { readCsvRecords } from './csv-read.ts';
+import { readCsvRecords } from '../lib/csv-read.ts';
 import { csvText } from './csv-text.ts';
 import { predictLoad, type DestinationKnowledge } from './explain/predict.ts';
 import { parseQemuVersion } from './explain/qemu-version.ts';

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { bytesSource, decodeStream, type DecodeResult } from '../../../format/index.ts';
 import { derivedStreams, FIXTURES, readGunzipped } from '../../../format/test-support/fixtures.ts';
 import { parseVmstateManifest, type VmstateManifest } from '../../../manifest/vmstate-manifest.ts';
-import { readCsvObjects } from '../../csv-read.ts';
+import { readCsvObjects } from '../../../lib/csv-read.ts';
 import { parseMachineCatalog, type MachineCatalog } from '../machines-list.ts';
 import { parseQemuCommandLine, withDevice, withoutDevice, type QemuCommandLine } from '../qemu-cmdline.ts';
 import { parseQemuVersion } from '../qemu-version.ts';
