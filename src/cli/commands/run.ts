@@ -33,10 +33,10 @@ the destination's log. Drop the folder's files on the dashboard to see them besi
   --dest [LABEL=]COMMAND  the other build
   --machine M|all         a machine type (repeat or separate with commas); all = every type both
                           builds offer (-machine help), aliases such as pc and q35 left out
-  --device SPEC           repeatable: DRIVER[,PROP=VALUE...] as for -device (a NIC gets -netdev
-                          user, a disk a 1 MiB raw file of zeros, audio -audiodev none, when the
-                          build's -device DRIVER,help has the property and SPEC does not set it);
-                          or QEMU arguments starting with '-', used as written
+  --device SPEC           repeatable: DRIVER[,PROP=VALUE...] as for -device; a NIC gets -netdev
+                          user, a disk a 1 MiB raw file of zeros (removed after the run), audio
+                          -audiodev none, when both builds' -device DRIVER,help have the property
+                          and SPEC does not set it. Or QEMU arguments starting with '-', as written
   --config FILE           JSON: {"builds": {"LABEL": "COMMAND"}, "src", "dest", "machine",
                           "devices": [SPEC], "args": [extra QEMU arguments], "timeout"};
                           options given on the command line win
@@ -244,7 +244,8 @@ async function runIn(o: RunOptions, srcCommand: BuildCommand, destCommand: Build
     progress.done();
     return cannot(`${src.label} and ${dest.label} offer no machine type in common`);
   }
-  const disk = join(out, 'disk.raw');
+  // The disk a drive property gets: zeros, needed only while QEMU runs, so with the sockets.
+  const disk = join(scratch, 'disk.raw');
   const needs: BackendNeeds[] = [];
   for (const spec of o.devices) {
     const props = spec.driver === undefined ? [] : [await deviceProperties(src, spec.driver, scratch, o.timeoutMs), await deviceProperties(dest, spec.driver, scratch, o.timeoutMs)];
