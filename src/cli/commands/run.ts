@@ -213,10 +213,15 @@ export async function runCommand(args: readonly string[], io: CommandIo): Promis
   } catch (e) {
     return cannot(`cannot make ${out}: ${e instanceof Error ? e.message : String(e)}`);
   }
+  // Also on Ctrl-C: the QEMUs are killed by pid (qemu-process.ts) and the process exits, past
+  // any finally.
+  const removeScratch = (): void => rmSync(scratch, { recursive: true, force: true });
+  process.on('exit', removeScratch);
   try {
     return await runIn(o, srcCommand, destCommand, out, scratch, io, cannot);
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    process.off('exit', removeScratch);
+    removeScratch();
   }
 }
 

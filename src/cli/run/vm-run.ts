@@ -147,7 +147,7 @@ export async function saveVm(o: SaveOptions): Promise<SaveResult> {
   let error: string | undefined;
   let polls = 0;
   try {
-    qmp = await QmpClient.connect(sock, 15_000, () => !p.hasExited);
+    qmp = await QmpClient.connect(sock, Math.min(15_000, o.timeoutMs ?? 60_000), () => !p.hasExited);
     await qmp.execute('qmp_capabilities');
     await qmp.execute('query-version');
     await qmp.execute('query-status');
@@ -230,7 +230,7 @@ export async function loadVm(o: LoadOptions): Promise<LoadResult> {
   let completed = false;
   let polls = 0;
   try {
-    qmp = await QmpClient.connect(sock, 15_000, () => !p.hasExited);
+    qmp = await QmpClient.connect(sock, Math.min(15_000, o.timeoutMs ?? 60_000), () => !p.hasExited);
     await qmp.execute('qmp_capabilities');
     let last: QmpReply | null = null;
     for (;;) {
