@@ -67,6 +67,10 @@ describe('run: the command line', () => {
     expect(r.code).toBe(3);
     expect(r.err).toBe('error: run: /nonexistent/qemu-system-x86_64: does not run as QEMU (-version said: could not start /nonexistent/qemu-system-x86_64 -version)\n');
     expect(readdirSync(out)).toEqual([]);
+    // A folder the run made itself is not left behind empty.
+    const fresh = join(out, 'new');
+    expect((await runCli(['run', '--src', '/nonexistent/qemu-system-x86_64', '--dest', QEMU, '--machine', 'q35', '--out', fresh])).code).toBe(3);
+    expect(existsSync(fresh)).toBe(false);
   });
 });
 

@@ -7,7 +7,7 @@
  * but some could not be run (a source that did not save), or nothing could be run at all (a
  * build that does not start, a folder the builds cannot see); 2 usage.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseQemuCommandLine } from '../../analysis/explain/qemu-cmdline.ts';
 import { predictRun, qemuMessage, summarizeRuns, type RunPrediction, type RunResult, type RunSummary } from '../../analysis/run-results.ts';
@@ -208,14 +208,18 @@ export async function runCommand(args: readonly string[], io: CommandIo): Promis
   if (join(scratch, 'src-0000000-xxxxxxxx.sock').length > MAX_SOCKET_PATH) {
     return cannot(`${out}: too long a path for QEMU's QMP sockets inside it (unix sockets take ${MAX_SOCKET_PATH} bytes or so); give a shorter --out`);
   }
+  const madeOut = !existsSync(out);
   try {
     mkdirSync(scratch, { recursive: true });
   } catch (e) {
     return cannot(`cannot make ${out}: ${e instanceof Error ? e.message : String(e)}`);
   }
   // Also on Ctrl-C: the QEMUs are killed by pid (qemu-process.ts) and the process exits, past
-  // any finally.
-  const removeScratch = (): void => rmSync(scratch, { recursive: true, force: true });
+  // any finally. A folder this run made and left empty (nothing could run) goes too.
+  const removeScratch = (): void => {
+    rmSync(scratch, { recursive: true, force: true });
+    if (madeOut && readdirSync(out).length === 0) rmdirSync(out);
+  };
   process.on('exit', removeScratch);
   try {
     return await runIn(o, srcCommand, destCommand, out, scratch, io, cannot);
