@@ -1,7 +1,7 @@
 /**
  * Streams of the other targets Debian's QEMU 7.2 ships (issue 13): ppc64 `pseries-7.2`, s390x
  * `s390-ccw-virtio-7.2`, riscv64 `virt` and 32-bit arm `virt-7.2`, each `minimal` and with virtio
- * devices, saved the way the real runs are (scripts/real-runs/vm-run.ts: TCG, `-msg
+ * devices, saved the way the real runs are (src/cli/run/vm-run.ts: TCG, `-msg
  * timestamp=on`, `-S`, QMP `migrate "exec:cat > FILE"` after 3 s), plus the build's `-dump-vmstate`
  * manifest and what QEMU's analyze-migration.py prints for each stream (or its error).
  *
@@ -14,8 +14,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { runToEnd, type QemuBuild } from './qemu-process.ts';
-import { saveVm } from './vm-run.ts';
+import { runToEnd, type QemuBuild } from '../../src/cli/run/qemu-process.ts';
+import { saveVm } from '../../src/cli/run/vm-run.ts';
 
 const HOST_72: QemuBuild = { version: '7.2', prefix: [] };
 /**

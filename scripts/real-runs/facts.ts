@@ -11,8 +11,8 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QmpClient } from './qmp.ts';
-import { runToEnd, shellJoin, startQemu, type QemuBuild } from './qemu-process.ts';
+import { QmpClient } from '../../src/cli/run/qmp.ts';
+import { runToEnd, shellJoin, startQemu, type QemuBuild } from '../../src/cli/run/qemu-process.ts';
 import { PLANS, SCRATCH, buildOf, type ArchPlan } from './matrix.ts';
 
 /** `-device NAME,help` for these: every device of the configs, the other transport's variant, CPUs. */

@@ -10,8 +10,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runToEnd, type QemuBuild } from './qemu-process.ts';
-import { loadVm, saveVm, type LoadResult, type VmSpec } from './vm-run.ts';
+import { traceArgs, traceEventNames } from '../../src/cli/run/builds.ts';
+import { runToEnd, type QemuBuild } from '../../src/cli/run/qemu-process.ts';
+import { loadVm, saveVm, type LoadResult, type VmSpec } from '../../src/cli/run/vm-run.ts';
 
 export const BUILDS: readonly QemuBuild[] = [
   { version: '5.2', prefix: ['chroot', '/work/roots/bullseye'] },
@@ -93,37 +94,23 @@ async function traceEvents(build: QemuBuild, binary: string, tmp: string): Promi
   const hit = traceEventCache.get(key);
   if (hit) return hit;
   const r = await runToEnd(build, binary, ['-trace', 'help'], join(tmp, `trace-help-${build.version}-${binary}.txt`));
-  const set = new Set(r.output.split('\n').map((l) => l.trim()).filter((l) => /^[a-z0-9_]+$/.test(l)));
+  const set = traceEventNames(r.output);
   traceEventCache.set(key, set);
   return set;
 }
 
-/** `-trace -EVENT` for those of `events` that this build has (an unknown name would print a warning). */
-async function eventsOff(build: QemuBuild, binary: string, tmp: string, events: readonly string[]): Promise<string[]> {
-  const has = await traceEvents(build, binary, tmp);
-  return events.filter((e) => has.has(e)).flatMap((e) => ['-trace', `-${e}`]);
-}
-
 /** Source trace as in fixtures/README.md; for virtio the per-element events are off, as there. */
 async function saveTraceArgs(build: QemuBuild, binary: string, config: string, tmp: string): Promise<string[]> {
-  const args = ['-trace', 'vmstate_*', '-trace', 'savevm_*', '-trace', 'migration_*'];
-  if (config !== 'virtio') return args;
-  const perElement = ['vmstate_save_state_loop', 'vmstate_n_elems', 'vmstate_save_state_top', 'vmstate_subsection_save_top'];
-  const perState = ['vmstate_save_state_pre_save_res', 'vmstate_save_state_pre_save_success', 'migration_transferred_bytes'];
-  return [...args, ...(await eventsOff(build, binary, tmp, [...perElement, ...perState]))];
+  return traceArgs({ traceEvents: await traceEvents(build, binary, tmp) }, 'save', config !== 'virtio');
 }
 
 /**
  * Destination trace: sections, device loads and subsections. For the configs with virtio devices
  * (virtio, extra) the per-element events are off, as in the fixtures' virtio loads (with them a
- * log is 2-4 MB, mostly 1024 virtqueues): only section-level events and the `_bad` / `_fail` /
- * `_error` ones stay.
+ * log is 2-4 MB, mostly 1024 virtqueues).
  */
 async function loadTraceArgs(build: QemuBuild, binary: string, config: string, tmp: string): Promise<string[]> {
-  const args = ['-trace', 'qemu_loadvm_*', '-trace', 'vmstate_load*', '-trace', 'vmstate_subsection_load*'];
-  if (config !== 'virtio' && config !== 'extra') return args;
-  const perState = ['vmstate_load_state_field', 'vmstate_load_state', 'vmstate_load_state_end', 'vmstate_load_state_success'];
-  return [...args, ...(await eventsOff(build, binary, tmp, [...perState, 'vmstate_subsection_load', 'vmstate_subsection_load_good']))];
+  return traceArgs({ traceEvents: await traceEvents(build, binary, tmp) }, 'load', config !== 'virtio' && config !== 'extra');
 }
 
 export interface SaveRecord {

@@ -2,6 +2,8 @@
 export interface CommandIo {
   out(text: string): void;
   err(text: string): void;
+  /** stderr is a terminal: a progress line may be rewritten in place. */
+  readonly errIsTerminal?: boolean;
 }
 
 // A reader that stops early (`migscope decode ... | head`) closes the pipe: end quietly, as
@@ -18,6 +20,7 @@ export const nodeIo: CommandIo = {
   err: (text) => {
     process.stderr.write(text);
   },
+  errIsTerminal: process.stderr.isTTY === true,
 };
 
 /** Exit code 2 with one `error:` line: the usage-error convention of every subcommand. */

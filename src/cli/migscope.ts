@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   matrix: async () => (await import('./commands/matrix.ts')).matrixCommand,
   tiers: async () => (await import('./commands/tiers.ts')).tiersCommand,
   hosts: async () => (await import('./commands/hosts.ts')).hostsCommand,
+  run: async () => (await import('./commands/run.ts')).runCommand,
 };
 
 const usage = `usage: migscope <command> [options]
@@ -26,6 +27,7 @@ commands:
   matrix <manifest>... [--stream S]... [--machine M] [--json]   devices x version pairs for one machine type
   tiers <query-machines|manifest|devices.txt>... [--json]   machine types x versions and their support tiers
   hosts --stream S | --src-manifest M --machine T --host NAME:FILES... [--json]   accept or reject destination hosts
+  run --src A --dest B --machine M|all [--device SPEC]... [--config F] [--out DIR] [--json]   real saves and loads between two QEMU builds, both directions
 `;
 
 export async function main(argv: readonly string[], io: CommandIo = nodeIo): Promise<number> {

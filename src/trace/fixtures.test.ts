@@ -12,6 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { readCsvObjects } from '../lib/csv-read.ts';
 import { parseTraceLog, type InnerSpan, type SectionSpan, type TraceModel } from './index.ts';
 
 const root = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -27,34 +28,7 @@ function list(dir: string, suffix: string): string[] {
 
 /** RFC 4180: quoted fields may hold commas and doubled quotes (the error lines do). */
 function readCsv(rel: string): Record<string, string>[] {
-  const text = readFileSync(join(root, rel), 'utf8');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  const [header, ...body] = rows;
-  if (header === undefined) return [];
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+  return readCsvObjects(readFileSync(join(root, rel), 'utf8')).rows;
 }
 
 /** Full section order of a stream: "idstr (section_id)". */

@@ -9,6 +9,7 @@ import { setMatrixOptions, useMatrixOptions } from './matrix-options.ts';
 import './matrix.css';
 import { MatrixCellPanel } from './MatrixCellPanel.tsx';
 import { MatrixLegend } from './MatrixLegend.tsx';
+import { ObservedLoads } from './observed/ObservedLoads.tsx';
 import { useColorScheme } from './use-color-scheme.ts';
 import { useCompatMatrix } from './use-compat-matrix.ts';
 import { VersionedFileList } from './VersionedFileList.tsx';
@@ -142,6 +143,7 @@ export function MatrixView(): ReactElement {
               ) : undefined}
             </div>
           )}
+          <ObservedLoads />
         </div>
         <aside className="matrix-side">
           {openCell !== undefined ? (

@@ -52,6 +52,7 @@ export const VIEWS: readonly ViewInfo[] = [
     needs: [
       { kind: 'vmstate-manifest', how: 'one per QEMU version (two or more)', required: true },
       { kind: 'query-machines', how: 'one per version, for which machine types exist', required: false },
+      { kind: 'load-outcomes', how: 'real load outcomes (migscope run), shown beside the predictions', required: false },
       { kind: 'stream', how: 'narrows the matrix to the VM it holds', required: false },
     ],
   },

@@ -34,6 +34,12 @@ function expectedFor(rel: string): Expected {
   // real-runs/fixes: a destination's stderr and a QMP query-migrate transcript.
   if (rel.startsWith('real-runs/fixes/') && /\.(log|txt)$/.test(base)) return { kind: 'trace-log', wrapping, side: 'load' };
   if (base.endsWith('.cmd')) return { kind: 'command-line', wrapping };
+  // A migscope run folder (fixtures/runs): save traces, the destinations' logs, results.csv.
+  if (rel.startsWith('runs/') && base.endsWith('.save-trace.log')) return { kind: 'trace-log', wrapping, side: 'save' };
+  if (rel.startsWith('runs/') && base.endsWith('.log')) return { kind: 'trace-log', wrapping, side: 'load' };
+  if (rel.startsWith('runs/') && base.endsWith('.summary.txt')) return { kind: 'unknown' };
+  // Real load outcomes (src_version, dst_version, machine, config, outcome ...): migscope run's shape.
+  if (/^(?:loads\/(?:mismatch\/)?|real-runs\/|runs\/[^/]+\/)(?:results|aarch64)\.csv$/.test(rel)) return { kind: 'load-outcomes', wrapping };
   // fixtures/libvirt: virsh save files, domain logs, virsh output, QMP transcripts.
   if (rel.startsWith('libvirt/') && base.endsWith('.save')) return { kind: 'stream', wrapping: 'libvirt' };
   if (rel.startsWith('libvirt/') && base === 'source-domain.log') return { kind: 'trace-log', wrapping, side: 'save' };
@@ -58,7 +64,7 @@ describe('detectFile on every fixture', () => {
   const files = fixtureFiles();
   it('finds fixtures of every kind', () => {
     const kinds = new Set(files.map((f) => expectedFor(f).kind));
-    expect([...kinds].sort()).toEqual(['command-line', 'device-help', 'query-machines', 'stream', 'trace-log', 'unknown', 'vmstate-manifest']);
+    expect([...kinds].sort()).toEqual(['command-line', 'device-help', 'load-outcomes', 'query-machines', 'stream', 'trace-log', 'unknown', 'vmstate-manifest']);
   });
 
   for (const rel of files) {

@@ -9,10 +9,11 @@
  */
 import { readDestInput } from '../../analysis/explain/dest-log-input.ts';
 import { parseQemuCommandLine } from '../../analysis/explain/qemu-cmdline.ts';
+import { looksLikeRunResults } from '../../analysis/run-results.ts';
 import { looksLikeDevicePropertiesHelp } from '../../manifest/device-properties.ts';
 import { parseLogLine } from '../../trace/log-line.ts';
 
-export type FileKind = 'stream' | 'vmstate-manifest' | 'query-machines' | 'device-help' | 'device-properties' | 'trace-log' | 'command-line' | 'unknown';
+export type FileKind = 'stream' | 'vmstate-manifest' | 'query-machines' | 'device-help' | 'device-properties' | 'trace-log' | 'command-line' | 'load-outcomes' | 'unknown';
 
 /** What the content was wrapped in. */
 export type Wrapping = 'none' | 'gzip' | 'libvirt' | 'libvirt+gzip';
@@ -75,6 +76,11 @@ export function sniffContent(head: Uint8Array, truncated: boolean): Omit<Detecti
   const wrapped = sniffDestWrapper(text);
   if (wrapped !== undefined) return wrapped;
   if (start.startsWith('{') || start.startsWith('[')) return sniffJson(start);
+  // Before the log lines: its first_error_line column quotes QEMU's messages.
+  if (looksLikeRunResults(text)) {
+    const rows = text.split('\n').filter((l) => l.trim() !== '').length - 1;
+    return { kind: 'load-outcomes', detail: `load outcomes (CSV with src_version, dst_version, machine, config, outcome; ${rows} rows in the first ${Math.ceil(text.length / 1024)} KiB)` };
+  }
   return sniffLines(text);
 }
 

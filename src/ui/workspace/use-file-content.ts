@@ -21,6 +21,7 @@ const PARSE_AS: Readonly<Partial<Record<FileKind, ParseAs>>> = {
   'device-help': 'text',
   'device-properties': 'text',
   'command-line': 'text',
+  'load-outcomes': 'text',
 };
 
 export function parseAsFor(kind: FileKind): ParseAs | undefined {

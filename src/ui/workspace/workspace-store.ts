@@ -304,7 +304,9 @@ export class WorkspaceStore {
       const unknown = added.filter((f) => f.detection?.kind === 'unknown').length;
       const notice: Notice | undefined =
         unknown > 0 ? { tone: 'info', text: `${unknown} of ${added.length} file${added.length === 1 ? ' was' : 's were'} not recognised; see Files.` } : s.notice;
-      return { ...s, active, pending: s.pending - entries.length, view: options.view ?? viewFor(s.view, roles), notice };
+      // A results file of real loads is what a run folder is about: its rows are on the Matrix view.
+      const outcomes = added.some((f) => f.detection?.kind === 'load-outcomes');
+      return { ...s, active, pending: s.pending - entries.length, view: options.view ?? (outcomes ? 'matrix' : viewFor(s.view, roles)), notice };
     });
   }
 

@@ -10,6 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { bytesSource, decodeStream, type DecodeResult } from '../../../format/index.ts';
 import { derivedStreams, FIXTURES, readGunzipped } from '../../../format/test-support/fixtures.ts';
 import { parseVmstateManifest, type VmstateManifest } from '../../../manifest/vmstate-manifest.ts';
+import { readCsvObjects } from '../../../lib/csv-read.ts';
 import { parseMachineCatalog, type MachineCatalog } from '../machines-list.ts';
 import { parseQemuCommandLine, withDevice, withoutDevice, type QemuCommandLine } from '../qemu-cmdline.ts';
 import { parseQemuVersion } from '../qemu-version.ts';
@@ -35,36 +36,7 @@ export interface LoadCase {
 
 /** Minimal CSV reader: quoted fields with doubled quotes, as results.csv writes them. */
 export function readCsv(path: string): Record<string, string>[] {
-  const text = readFileSync(path, 'utf8');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cur);
-      cur = '';
-    } else if (c === '\n') {
-      row.push(cur);
-      rows.push(row);
-      row = [];
-      cur = '';
-    } else if (c !== '\r') cur += c;
-  }
-  if (cur !== '' || row.length > 0) {
-    row.push(cur);
-    rows.push(row);
-  }
-  const [header, ...body] = rows;
-  return body.filter((r) => r.length > 1).map((r) => Object.fromEntries((header ?? []).map((h, i) => [h, r[i] ?? ''])));
+  return readCsvObjects(readFileSync(path, 'utf8')).rows;
 }
 
 const LOADS = join(FIXTURES, 'loads');

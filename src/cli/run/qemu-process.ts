@@ -30,6 +30,9 @@ export class QemuProcess {
     readonly argv: readonly string[],
     child: ChildProcess,
   ) {
+    // A prefix or binary that does not exist: spawn reports it as an event after returning
+    // without a pid (thrown below); unheard, that event would end this whole process.
+    child.once('error', () => undefined);
     if (child.pid === undefined) throw new Error(`could not start ${argv.join(' ')}`);
     this.pid = child.pid;
     this.exited = new Promise((resolve) => {
@@ -53,7 +56,13 @@ export class QemuProcess {
   /** Waits for the process to exit; null if it has not after `timeoutMs`. */
   async waitExit(timeoutMs: number): Promise<Exit | null> {
     if (this.exitInfo) return this.exitInfo;
-    return Promise.race([this.exited, sleep(timeoutMs).then(() => null)]);
+    // The timer is cleared when QEMU exits first: a pending one would keep a command that has
+    // finished alive until it fires.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), timeoutMs);
+    });
+    return Promise.race([this.exited, timeout]).finally(() => clearTimeout(timer));
   }
 
   /**

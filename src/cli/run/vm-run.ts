@@ -1,9 +1,10 @@
 /**
  * One real save and one real load, the way fixtures/README.md describes them: QEMU under TCG,
- * `-msg timestamp=on`, a QMP socket; the source runs for a settle time, then `migrate
- * "exec:cat > FILE"`; the destination starts with `-S -incoming "exec:cat FILE"` and its outcome
- * comes from QMP `query-migrate` / the process exit. Each run is bounded in time and stops its
- * QEMU by pid. This module knows nothing about the matrix around it (future `migscope run`).
+ * `-msg timestamp=on`, a QMP socket; the source runs for a settle time (none when it is started
+ * stopped with `-S`), then `migrate "exec:cat > FILE"`; the destination starts with `-S
+ * -incoming "exec:cat FILE"` and its outcome comes from QMP `query-migrate` / the process exit.
+ * Each run is bounded in time and stops its QEMU by pid. This module knows nothing about the
+ * runs around it: `migscope run` (src/cli/commands/run.ts) and scripts/real-runs/ use it.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +39,8 @@ export interface SaveOptions extends RunDirs {
   /** time from start to `migrate` (SeaBIOS gives up booting in about that time) */
   readonly settleMs?: number;
   readonly timeoutMs?: number;
+  /** Ask `info qtree` before migrating and keep it as `<name>.qtree.txt` (default true). */
+  readonly qtree?: boolean;
 }
 
 export interface SaveResult {
@@ -49,7 +52,8 @@ export interface SaveResult {
   readonly wallMs: number;
   readonly streamFile: string;
   readonly streamBytes: number | null;
-  readonly files: { cmd: string; qtree: string | null; saveTrace: string; stderr: string };
+  /** `stderr` is null when the source printed nothing (the empty file is removed). */
+  readonly files: { cmd: string; qtree: string | null; saveTrace: string; stderr: string | null };
   readonly error?: string;
 }
 
@@ -73,6 +77,8 @@ export interface LoadResult {
   readonly firstErrorLine: string;
   readonly argv: readonly string[];
   readonly logFile: string;
+  /** `<name>.cmd`: the destination's command line and QMP session, as the source's .cmd. */
+  readonly cmdFile: string;
   /** last query-migrate / query-status seen, if any */
   readonly migrateStatus: string | null;
   readonly runState: string | null;
@@ -130,28 +136,31 @@ export async function saveVm(o: SaveOptions): Promise<SaveResult> {
     cmd: join(o.outDir, `${o.name}.cmd`),
     qtree: join(o.outDir, `${o.name}.qtree.txt`) as string | null,
     saveTrace: join(o.outDir, `${o.name}.save-trace.log`),
-    stderr: join(o.outDir, `${o.name}.src-stderr.log`),
+    stderr: join(o.outDir, `${o.name}.src-stderr.log`) as string | null,
   };
   rmSync(streamFile, { force: true });
   const args = [...vmArgv(o.vm), ...qmpArgs(sock), ...o.traceArgs, '-D', files.saveTrace, '-pidfile', pidFile];
   const deadline = Date.now() + (o.timeoutMs ?? 60_000);
-  const p = startQemu(o.vm.build, o.vm.binary, args, files.stderr);
+  const p = startQemu(o.vm.build, o.vm.binary, args, files.stderr as string);
   let qmp: QmpClient | null = null;
   let status = 'not started';
   let error: string | undefined;
   let polls = 0;
   try {
-    qmp = await QmpClient.connect(sock, 15_000, () => !p.hasExited);
+    qmp = await QmpClient.connect(sock, Math.min(15_000, o.timeoutMs ?? 60_000), () => !p.hasExited);
     await qmp.execute('qmp_capabilities');
     await qmp.execute('query-version');
     await qmp.execute('query-status');
-    const qtree = await qmp.execute('human-monitor-command', { 'command-line': 'info qtree' }, { record: false });
-    if (typeof qtree.return === 'string') {
-      writeFileSync(files.qtree as string, qtree.return);
-      qmp.note('human-monitor-command', { 'command-line': 'info qtree' }, `(reply saved in ${o.name}.qtree.txt)`);
-    } else {
-      files.qtree = null;
-      qmp.note('human-monitor-command', { 'command-line': 'info qtree' }, qtree);
+    if (o.qtree === false) files.qtree = null;
+    else {
+      const qtree = await qmp.execute('human-monitor-command', { 'command-line': 'info qtree' }, { record: false });
+      if (typeof qtree.return === 'string') {
+        writeFileSync(files.qtree as string, qtree.return);
+        qmp.note('human-monitor-command', { 'command-line': 'info qtree' }, `(reply saved in ${o.name}.qtree.txt)`);
+      } else {
+        files.qtree = null;
+        qmp.note('human-monitor-command', { 'command-line': 'info qtree' }, qtree);
+      }
     }
     const wait = p.startedAt + (o.settleMs ?? 3000) - Date.now();
     if (wait > 0) await sleep(wait);
@@ -182,19 +191,17 @@ export async function saveVm(o: SaveOptions): Promise<SaveResult> {
   const exit = await finish(p, qmp, true);
   const wallMs = Date.now() - p.startedAt;
   const streamBytes = existsSync(streamFile) ? statSync(streamFile).size : null;
-  const header = [
-    `# QEMU ${o.vm.build.version} (${o.vm.binary}), machine ${o.vm.machine}, stream ${o.name}`,
-    '# command line (chroot prefix = how this version was run):',
-    shellJoin(p.argv),
-    '# QMP session (command, arguments, reply):',
-    ...(qmp?.session ?? []).map((x) => JSON.stringify(x)),
-    `# migration result: ${status}; qemu exit code ${exit?.code ?? 'none'}${exit?.signal ? ` (signal ${exit.signal})` : ''}; wall ${(wallMs / 1000).toFixed(1)}s`,
+  writeCmdRecord(files.cmd, o.vm, `stream ${o.name}`, p.argv, qmp, [
+    `# migration result: ${status}; ${exitText(exit)}; wall ${(wallMs / 1000).toFixed(1)}s`,
     `# stream size: ${streamBytes ?? 'no file'} bytes`,
     ...(pidOk !== null && pidOk !== p.pid ? [`# note: -pidfile said ${pidOk}, spawned pid ${p.pid}`] : []),
     ...(error ? [`# error: ${error}`] : []),
-  ];
-  writeFileSync(files.cmd, `${header.join('\n')}\n`);
+  ]);
   cleanScratch(sock, pidFile);
+  if (files.stderr !== null && statSync(files.stderr).size === 0) {
+    rmSync(files.stderr);
+    files.stderr = null;
+  }
   return {
     status,
     ok: status === 'completed' && streamBytes !== null && streamBytes > 0,
@@ -223,7 +230,7 @@ export async function loadVm(o: LoadOptions): Promise<LoadResult> {
   let completed = false;
   let polls = 0;
   try {
-    qmp = await QmpClient.connect(sock, 15_000, () => !p.hasExited);
+    qmp = await QmpClient.connect(sock, Math.min(15_000, o.timeoutMs ?? 60_000), () => !p.hasExited);
     await qmp.execute('qmp_capabilities');
     let last: QmpReply | null = null;
     for (;;) {
@@ -262,6 +269,10 @@ export async function loadVm(o: LoadOptions): Promise<LoadResult> {
   const outcome: LoadOutcome = succeeded ? 'SUCCEEDED' : timedOut ? 'TIMEOUT' : 'FAILED';
   const log = readFileSync(logFile, 'utf8');
   cleanScratch(sock, pidFile);
+  const cmdFile = join(o.outDir, `${o.name}.cmd`);
+  writeCmdRecord(cmdFile, o.vm, `destination ${o.name}`, p.argv, qmp, [
+    `# load result: ${outcome}; query-migrate ${migrateStatus ?? 'none'}; ${exitText(exit)}; wall ${(wallMs / 1000).toFixed(1)}s`,
+  ]);
   return {
     outcome,
     exitCode: exit?.code ?? null,
@@ -269,6 +280,7 @@ export async function loadVm(o: LoadOptions): Promise<LoadResult> {
     firstErrorLine: firstErrorLine(log, outcome !== 'SUCCEEDED'),
     argv: p.argv,
     logFile,
+    cmdFile,
     migrateStatus,
     runState,
     session: qmp?.session ?? [],
@@ -277,6 +289,24 @@ export async function loadVm(o: LoadOptions): Promise<LoadResult> {
     ...(note ? { note } : {}),
   };
 }
+
+/**
+ * A run's `.cmd` record: what ran (the command line, prefix included) and what QMP said, so a
+ * run can be read back and repeated; the Explain view reads the command line from it.
+ */
+function writeCmdRecord(file: string, vm: VmSpec, what: string, argv: readonly string[], qmp: QmpClient | null, result: readonly string[]): void {
+  const lines = [
+    `# QEMU ${vm.build.version} (${vm.binary}), machine ${vm.machine}, ${what}`,
+    '# command line (chroot prefix = how this version was run):',
+    shellJoin(argv),
+    '# QMP session (command, arguments, reply):',
+    ...(qmp?.session ?? []).map((x) => JSON.stringify(x)),
+    ...result,
+  ];
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+const exitText = (exit: Exit | null): string => `qemu exit code ${exit?.code ?? 'none'}${exit?.signal ? ` (signal ${exit.signal})` : ''}`;
 
 /** `[timestamp ]qemu-system-<arch>: message` (error_report / warn_report lines). */
 const MESSAGE = /^(?:\d{4}-\d\d-\d\dT[\d:.]+Z )?qemu-system-[\w-]+: /;
