@@ -147,7 +147,7 @@ export function MatrixView(): ReactElement {
           {openCell !== undefined ? (
             <MatrixCellPanel
               cell={openCell}
-              qomTypes={matrix?.qomTypes[openCell.device] ?? []}
+              sections={matrix?.sections[openCell.device] ?? []}
               direction={openPair?.direction}
               narrowedTo={openPair?.stream}
               onClose={() => store.selectMatrixCell(undefined)}

@@ -25,7 +25,7 @@ export interface HeatRow {
   readonly key: string;
   readonly index: number;
   readonly y: number;
-  readonly qomTypes: readonly string[];
+  readonly sections: readonly string[];
   readonly verdict: Verdict;
   readonly breaks: number;
   readonly atRisk: number;
@@ -155,7 +155,7 @@ export function heatMap(matrix: CompatMatrix, options: HeatOptions): HeatMap {
     fill: color(c.verdict),
     narrowedTo: c.narrowedTo,
   }));
-  const rows: HeatRow[] = layout.rows.map((r) => ({ key: r.key, index: r.index, y: y(r.index) ?? 0, qomTypes: r.qomTypes, verdict: r.verdict, breaks: r.breaks, atRisk: r.atRisk }));
+  const rows: HeatRow[] = layout.rows.map((r) => ({ key: r.key, index: r.index, y: y(r.index) ?? 0, sections: r.sections, verdict: r.verdict, breaks: r.breaks, atRisk: r.atRisk }));
   const byPos = new Map(layout.cells.map((c) => [c.row * layout.columns.length + c.column, c]));
   const cells: HeatCell[] = [];
   for (const row of rows) {
