@@ -155,3 +155,13 @@ function byMachine(a: MachineInfo, b: MachineInfo): number {
   if (x.family !== y.family) return x.family < y.family ? -1 : 1;
   return compareVersions(x.version ?? '0', y.version ?? '0');
 }
+
+/** The table as JSON: one shape for `migscope compat-props --json` and the dashboard's export. */
+export function compatJson(t: CompatTable): unknown {
+  return {
+    columns: t.columns,
+    rows: t.rows.map((r) => ({ driver: r.driver, property: r.property, relevance: r.relevance, values: r.values.map((v) => v ?? null) })),
+    sameRows: t.sameRows,
+    notes: t.notes,
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvText } from './csv-text.ts';
+import { csvCell, csvText } from '../../analysis/csv-text.ts';
 import { safeFileName } from './file-name.ts';
 import { jsonText } from './json-text.ts';
 

@@ -3,12 +3,12 @@
  * made in the page and handed to the browser as a download (a Blob and `<a download>`);
  * nothing is sent anywhere.
  */
-import { csvText, type CsvValue } from './csv-text.ts';
+import { csvText, type CsvValue } from '../../analysis/csv-text.ts';
 import { safeFileName } from './file-name.ts';
 import { jsonText } from './json-text.ts';
 import { svgFileText, svgSize } from './svg-standalone.ts';
 
-export { csvText, csvCell, type CsvValue } from './csv-text.ts';
+export { csvText, csvCell, type CsvValue } from '../../analysis/csv-text.ts';
 export { jsonText } from './json-text.ts';
 export { safeFileName } from './file-name.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { DecodeResult } from '../../format/index.ts';
 import { nodeToJson } from '../../format/views/model-json.ts';
-import type { CsvValue } from '../export/csv-text.ts';
+import type { CsvValue } from '../../analysis/csv-text.ts';
 import type { RecordRow, StreamIndex } from './stream-index.ts';
 
 export const SECTIONS_CSV_HEADER = ['type', 'idstr', 'instance_id', 'version_id', 'section_id', 'offset', 'offset_hex', 'size', 'body'] as const;

@@ -1,3 +1,4 @@
+/* The CSV writer the dashboard exports and the CLI prints with (analysis: both layers read it). */
 /**
  * CSV as RFC 4180 writes it (CRLF lines, fields quoted when they hold a comma, a quote or a
  * line break, quotes doubled), made safe to open in a spreadsheet: names in migration files
