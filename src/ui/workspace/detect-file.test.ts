@@ -32,6 +32,8 @@ function expectedFor(rel: string): Expected {
   if (rel.startsWith('real-runs/loads/') && base.endsWith('.log.gz')) return { kind: 'trace-log', wrapping, side: 'load' };
   if (/\.src-stderr\.log(\.gz)?$/.test(base)) return { kind: 'trace-log', wrapping };
   if (base.endsWith('.cmd')) return { kind: 'command-line', wrapping };
+  // Load outcome tables: the header names src_version, dst_version, machine, config, outcome.
+  if (['loads/results.csv', 'loads/aarch64.csv', 'loads/mismatch/results.csv', 'real-runs/results.csv'].includes(rel)) return { kind: 'load-outcomes', wrapping };
   // fixtures/libvirt: virsh save files, domain logs, virsh output, QMP transcripts.
   if (rel.startsWith('libvirt/') && base.endsWith('.save')) return { kind: 'stream', wrapping: 'libvirt' };
   if (rel.startsWith('libvirt/') && base === 'source-domain.log') return { kind: 'trace-log', wrapping, side: 'save' };
@@ -56,7 +58,7 @@ describe('detectFile on every fixture', () => {
   const files = fixtureFiles();
   it('finds fixtures of every kind', () => {
     const kinds = new Set(files.map((f) => expectedFor(f).kind));
-    expect([...kinds].sort()).toEqual(['command-line', 'device-help', 'query-machines', 'stream', 'trace-log', 'unknown', 'vmstate-manifest']);
+    expect([...kinds].sort()).toEqual(['command-line', 'device-help', 'load-outcomes', 'query-machines', 'stream', 'trace-log', 'unknown', 'vmstate-manifest']);
   });
 
   for (const rel of files) {

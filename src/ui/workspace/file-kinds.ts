@@ -8,6 +8,8 @@ const KIND_LABEL: Readonly<Record<FileKind, string>> = {
   'device-help': 'device list',
   'trace-log': 'trace log',
   'command-line': 'command line',
+  'device-models': 'device models',
+  'load-outcomes': 'load outcomes',
   unknown: 'not recognised',
 };
 
@@ -19,6 +21,8 @@ export const KIND_SOURCE: Readonly<Record<FileKind, string>> = {
   'device-help': 'qemu-system-* -device help',
   'trace-log': "-trace 'vmstate_*' -trace 'savevm_*' … -D FILE, or the destination's stderr",
   'command-line': 'the QEMU command line (or a .cmd file)',
+  'device-models': 'migscope device-manifest --json, or a device-model manifest',
+  'load-outcomes': 'a CSV of real loads: src_version,dst_version,machine,config,outcome',
   unknown: '',
 };
 

@@ -20,6 +20,8 @@ const PARSE_AS: Readonly<Partial<Record<FileKind, ParseAs>>> = {
   'query-machines': 'query-machines',
   'device-help': 'text',
   'command-line': 'text',
+  'device-models': 'text',
+  'load-outcomes': 'text',
 };
 
 export function parseAsFor(kind: FileKind): ParseAs | undefined {
