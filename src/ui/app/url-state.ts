@@ -6,7 +6,7 @@
  *
  * `#sample=e-7.2-footer&view=stream&sec=mc146818rtc%230&field=cmos_data&at=0x165e88&tour=3`
  */
-import type { MatrixCell, ViewId } from '../workspace/workspace-store.ts';
+import { MATRIX_LAYOUTS, type MatrixCell, type MatrixLayout, type ViewId } from '../workspace/workspace-store.ts';
 
 export interface UrlState {
   /** A sample set id or alias, as written; samples.ts says which set it is. */
@@ -19,11 +19,13 @@ export interface UrlState {
   /** The selected byte. */
   readonly offset?: number;
   readonly matrixCell?: MatrixCell;
+  /** The Matrix view's layout; links from before layouts existed name a heat map cell. */
+  readonly matrixLayout?: MatrixLayout;
   /** 0-based here, 1-based in the URL (people read it). */
   readonly tourStep?: number;
 }
 
-const VIEWS: readonly ViewId[] = ['stream', 'timeline', 'explain', 'matrix', 'tiers', 'hosts'];
+const VIEWS: readonly ViewId[] = ['stream', 'timeline', 'explain', 'matrix', 'tiers', 'compat', 'hosts'];
 /** Joins the field path below the record; the UI writes paths with it, names never hold it in practice. */
 export const PATH_SEPARATOR = ' › ';
 /** Longer values are not from a link this app wrote. */
@@ -59,6 +61,8 @@ export function decodeUrlState(hash: string): UrlState {
   const offset = parseUrlOffset(text(params, 'at'));
   const row = text(params, 'mrow');
   const col = text(params, 'mcol');
+  const layoutText = text(params, 'mlayout');
+  const layout = MATRIX_LAYOUTS.find((l) => l === layoutText) ?? (row !== undefined && col !== undefined ? 'machine' : undefined);
   const tourText = text(params, 'tour');
   const tour = tourText !== undefined && /^[0-9]{1,2}$/.test(tourText) ? Number(tourText) : undefined;
   return {
@@ -68,6 +72,7 @@ export function decodeUrlState(hash: string): UrlState {
     ...(sec !== undefined ? { path: [sec, ...(field !== undefined ? field.split(PATH_SEPARATOR) : [])] } : {}),
     ...(offset !== undefined ? { offset } : {}),
     ...(row !== undefined && col !== undefined ? { matrixCell: { row, col } } : {}),
+    ...(layout !== undefined ? { matrixLayout: layout } : {}),
     ...(tour !== undefined && tour >= 1 && tour <= MAX_TOUR_STEP ? { tourStep: tour - 1 } : {}),
   };
 }
@@ -83,6 +88,7 @@ export function encodeUrlState(state: UrlState): string {
     if (state.path.length > 1) params.set('field', state.path.slice(1).join(PATH_SEPARATOR));
   }
   if (state.offset !== undefined) params.set('at', `0x${state.offset.toString(16)}`);
+  if (state.matrixLayout !== undefined && state.matrixLayout !== 'board') params.set('mlayout', state.matrixLayout);
   if (state.matrixCell !== undefined) {
     params.set('mrow', state.matrixCell.row);
     params.set('mcol', state.matrixCell.col);

@@ -19,6 +19,7 @@ const base: WorkspaceState = {
   focus: undefined,
   selection: undefined,
   matrixCell: undefined,
+  matrixLayout: 'board',
   tourStep: undefined,
   version: 1,
 };

@@ -85,7 +85,7 @@ export const CELL_HEIGHT = 18;
 export const HEADER_HEIGHT = 34;
 const LABEL_CHAR_PX = 6.7;
 
-interface Palette {
+export interface Palette {
   readonly verdict: Readonly<Record<Verdict, string>>;
   /** A fine cell with nothing to say. */
   readonly empty: string;
@@ -108,6 +108,11 @@ const PALETTES: Readonly<Record<Scheme, Palette>> = {
     ink: { breaks: '#ffffff', 'at-risk': '#fff3e0', fine: '#d7f0dc' },
   },
 };
+
+/** The verdict colours of a colour scheme, shared by the heat map and the board. */
+export function verdictPalette(scheme: Scheme): Palette {
+  return PALETTES[scheme];
+}
 
 function pick(scheme: readonly (readonly string[])[], at: number): string {
   return scheme[9]?.[at] ?? '#888888';
