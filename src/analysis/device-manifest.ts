@@ -30,6 +30,8 @@ export interface ExportedModel {
   readonly section: string;
   readonly params: readonly string[];
   readonly versions: readonly { readonly name: string; readonly params: readonly string[] }[];
+  /** Every version from `min` to `max` loads; `versions` lists them all unless there are too many. */
+  readonly versionRange: { readonly min: number; readonly max: number };
   readonly subsections: readonly { readonly name: string; readonly version: number }[];
   readonly machines: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
@@ -62,8 +64,9 @@ export function deviceManifest(manifest: VmstateManifest, machines?: QueryMachin
     const min = Math.min(top, d.description?.minimumVersionId ?? d.minimumVersionId ?? top);
     const byMachine = pins.get(d.qomType) ?? new Map<string, Map<string, string>>();
     const params = [...new Set([...byMachine.values()].flatMap((m) => [...m.keys()]))].sort();
-    const versions = [];
-    for (let v = top; v >= min; v--) versions.push({ name: versionName(section, v), params });
+    // A version's own params stay empty: the model's params are offered with every version, and
+    // repeating them per version would only make the file longer.
+    const versions = acceptedVersions(d, top, min).map((v) => ({ name: versionName(section, v), params: [] }));
     const machinesOut: Record<string, Record<string, string>> = {};
     for (const [m, props] of [...byMachine].sort((a, b) => compareMachineNames(a[0], b[0]))) machinesOut[m] = Object.fromEntries(props);
     return {
@@ -71,6 +74,7 @@ export function deviceManifest(manifest: VmstateManifest, machines?: QueryMachin
       section,
       params,
       versions,
+      versionRange: { min, max: top },
       subsections: (d.description?.subsections ?? []).map((s) => ({ name: s.name, version: s.versionId })),
       machines: machinesOut,
     };
@@ -83,6 +87,27 @@ export function vmDeviceManifest(manifest: VmstateManifest, options: ExportOptio
     const section = d.description?.name ?? d.qomType;
     return { model: modelId(d.qomType), section, versions: [{ name: versionName(section, d.description?.versionId ?? d.versionId) }] };
   });
+}
+
+/** More versions than this are not listed one by one (i6300esb's vmsd is version 10000). */
+const MAX_LISTED_VERSIONS = 64;
+
+/**
+ * The versions the loader accepts, newest first: all of them, or, for a range too long to list,
+ * the newest 64 and every version a field or subsection starts at (where the layout changed).
+ */
+function acceptedVersions(d: VmstateDevice, top: number, min: number): number[] {
+  if (top - min + 1 <= MAX_LISTED_VERSIONS) return Array.from({ length: top - min + 1 }, (_, i) => top - i);
+  const keep = new Set<number>([min, top]);
+  for (let v = top; v > top - MAX_LISTED_VERSIONS; v--) keep.add(v);
+  const walk = (desc: VmstateDevice['description']): void => {
+    for (const f of desc?.fields ?? []) {
+      if (f.versionId >= min && f.versionId <= top) keep.add(f.versionId);
+      walk(f.description);
+    }
+  };
+  walk(d.description);
+  return [...keep].sort((a, b) => b - a);
 }
 
 function selected(manifest: VmstateManifest, options: ExportOptions): VmstateDevice[] {
