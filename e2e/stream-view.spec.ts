@@ -147,7 +147,7 @@ test('the samples menu and #sample= choose the sample', async ({ page }) => {
 
   await page.getByRole('button', { name: /Samples/ }).click();
   // Three healthy streams, a failed load, two hosts' files.
-  await expect(page.getByRole('menuitemradio')).toHaveCount(5);
+  await expect(page.getByRole('menuitemradio')).toHaveCount(6);
   await page.getByRole('menuitemradio', { name: /pc-q35-11\.1-minimal/ }).click();
   await expect(app.machineType()).toHaveText('pc-q35-11.1');
   await app.waitForIdle();

@@ -25,6 +25,7 @@ describe('url state', () => {
     expect(decodeUrlState('#view=matrix&mlayout=pivot&mrow=pc-q35-10.0&mcol=10.0-%3E11.1').matrixLayout).toBe('pivot');
     expect(decodeUrlState('#view=matrix').matrixLayout).toBeUndefined();
     expect(encodeUrlState({ view: 'matrix', matrixLayout: 'board' })).toBe('#view=matrix');
+    expect(encodeUrlState({ view: 'matrix', matrixLayout: 'board', matrixCell: { row: 'isa-vga', col: 'pc-q35-10.0@10.0->11.1' } })).toBe('#view=matrix&mlayout=board&mrow=isa-vga&mcol=pc-q35-10.0%4010.0-%3E11.1');
   });
 
   it('a sample alone is the short link the gallery always wrote', () => {

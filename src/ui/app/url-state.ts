@@ -88,7 +88,9 @@ export function encodeUrlState(state: UrlState): string {
     if (state.path.length > 1) params.set('field', state.path.slice(1).join(PATH_SEPARATOR));
   }
   if (state.offset !== undefined) params.set('at', `0x${state.offset.toString(16)}`);
-  if (state.matrixLayout !== undefined && state.matrixLayout !== 'board') params.set('mlayout', state.matrixLayout);
+  // The board is the default layout, but a cell link names its layout: links to a cell made
+  // before layouts existed are heat map cells.
+  if (state.matrixLayout !== undefined && (state.matrixLayout !== 'board' || state.matrixCell !== undefined)) params.set('mlayout', state.matrixLayout);
   if (state.matrixCell !== undefined) {
     params.set('mrow', state.matrixCell.row);
     params.set('mcol', state.matrixCell.col);

@@ -20,7 +20,7 @@ export function urlStateOf(state: WorkspaceState): UrlState {
     ...(stream !== undefined && stream.origin !== 'sample' ? { file: stream.file.name } : {}),
     ...(state.view !== defaultView ? { view: state.view } : {}),
     ...(selection !== undefined ? { path: selection.path, offset: selection.offset } : {}),
-    ...(state.matrixLayout !== 'board' ? { matrixLayout: state.matrixLayout } : {}),
+    ...(state.matrixLayout !== 'board' || state.matrixCell !== undefined ? { matrixLayout: state.matrixLayout } : {}),
     ...(state.matrixCell !== undefined ? { matrixCell: state.matrixCell } : {}),
     ...(state.tourStep !== undefined ? { tourStep: state.tourStep } : {}),
   };

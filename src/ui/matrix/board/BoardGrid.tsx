@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent, type ReactElement } from 'react';
+import { memo, useCallback, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
 import type { BoardCellView, BoardColumnView, BoardView } from './board-layout.ts';
 
 export interface BoardGridProps {
@@ -24,6 +24,13 @@ export function BoardGrid({ view, selected, onOpen, onClose }: BoardGridProps): 
   const focusRow = view.rows[Math.min(focus.row, view.rows.length - 1)];
   const focusCol = view.columns[Math.min(focus.col, view.columns.length - 1)];
   const idOf = (row: string, col: string): string => `board-${encodeURIComponent(row)}-${encodeURIComponent(col)}`;
+  // One handler for every cell, so that a click re-renders only the cells whose state changed.
+  const openRef = useRef(onOpen);
+  openRef.current = onOpen;
+  const pick = useCallback((row: string, col: string, at: readonly [number, number]) => {
+    setFocus({ row: at[0], col: at[1] });
+    openRef.current(row, col);
+  }, []);
 
   const onKeyDown = (e: KeyboardEvent<HTMLTableElement>): void => {
     const move: Readonly<Record<string, [number, number]>> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1], PageUp: [-10, 0], PageDown: [10, 0] };
@@ -106,18 +113,7 @@ export function BoardGrid({ view, selected, onOpen, onClose }: BoardGridProps): 
               if (cell === undefined) return <td key={c.key} className="board-cell absent" aria-label={`${r.qomType}, ${c.group} ${c.label}: neither build has it`} />;
               const isOpen = selected !== undefined && selected.row === r.qomType && selected.col === c.key;
               return (
-                <Cell
-                  key={c.key}
-                  id={idOf(r.qomType, c.key)}
-                  cell={cell}
-                  column={c}
-                  open={isOpen}
-                  focused={focus.row === ri && focus.col === ci}
-                  onOpen={() => {
-                    setFocus({ row: ri, col: ci });
-                    onOpen(r.qomType, c.key);
-                  }}
-                />
+                <Cell key={c.key} id={idOf(r.qomType, c.key)} cell={cell} column={c} open={isOpen} focused={focus.row === ri && focus.col === ci} at={[ri, ci]} onPick={pick} />
               );
             })}
           </tr>
@@ -127,7 +123,17 @@ export function BoardGrid({ view, selected, onOpen, onClose }: BoardGridProps): 
   );
 }
 
-function Cell({ id, cell, column, open, focused, onOpen }: { id: string; cell: BoardCellView; column: BoardColumnView; open: boolean; focused: boolean; onOpen: () => void }): ReactElement {
+interface CellProps {
+  readonly id: string;
+  readonly cell: BoardCellView;
+  readonly column: BoardColumnView;
+  readonly open: boolean;
+  readonly focused: boolean;
+  readonly at: readonly [number, number];
+  readonly onPick: (row: string, col: string, at: readonly [number, number]) => void;
+}
+
+const Cell = memo(function Cell({ id, cell, column, open, focused, at, onPick }: CellProps): ReactElement {
   const word = cell.comparable ? (VERDICT_WORD[cell.verdict] ?? cell.verdict) : 'at risk, not comparable from the manifests';
   return (
     <td
@@ -142,12 +148,12 @@ function Cell({ id, cell, column, open, focused, onOpen }: { id: string; cell: B
       data-col={column.key}
       data-verdict={cell.verdict}
       data-comparable={cell.comparable ? 'yes' : 'no'}
-      onClick={onOpen}
+      onClick={() => onPick(cell.row, column.key, at)}
     >
       {cell.count > 0 ? cell.count : ''}
     </td>
   );
-}
+}, (a, b) => a.cell === b.cell && a.column === b.column && a.open === b.open && a.focused === b.focused && a.id === b.id);
 
 function ObservedHead({ column, open, onOpen }: { column: BoardColumnView; open: boolean; onOpen: () => void }): ReactElement {
   const o = column.observed;

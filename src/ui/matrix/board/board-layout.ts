@@ -65,7 +65,7 @@ export interface BoardCellView {
   readonly column: string;
   readonly verdict: Verdict;
   readonly comparable: boolean;
-  /** Findings with the cell's own verdict (the number drawn). */
+  /** Findings with the cell's own verdict (the number drawn; 0 draws none). */
   readonly count: number;
   readonly fill: string;
   readonly ink: string;
@@ -145,7 +145,8 @@ export function boardView(board: ReleaseBoard, observed: ObservedSummary | undef
         column: col.key,
         verdict: c.verdict,
         comparable: c.comparable,
-        count: c.verdict === 'fine' ? 0 : Math.max(1, c.findings.filter((f) => f.verdict === c.verdict).length),
+        // A number only where findings say it: a cell at risk for want of a description has none.
+        count: c.verdict === 'fine' ? 0 : c.findings.filter((f) => f.verdict === c.verdict).length,
         fill: quiet ? palette.empty : color(c.verdict),
         ink: palette.ink[c.verdict],
         compat,
