@@ -44,8 +44,21 @@ describe('predicted against observed, on the real loads', () => {
     expect(s.marks.filter((m) => m.agreement !== 'agree' && m.agreement !== 'same build')).toEqual([]);
   });
 
+  it('the devices the board says break a forward promise, loaded for real (scripts/real-runs/board-breaks.ts): each failure predicted', () => {
+    const s = markLoads(x86, loads('real-runs/board-breaks.csv'));
+    expect(s.marks.map((m) => `${m.load.devices?.join(' ')} ${m.pair} ${m.prediction} ${m.agreement}`)).toEqual([
+      'isa-vga 10.0->11.1 fails agree',
+      'am53c974 7.2->10.0 fails agree',
+      'dc390 7.2->11.1 fails agree',
+    ]);
+    // The judge named the message QEMU printed.
+    expect(s.marks[0]?.why).toContain("Unknown savevm section or instance 'vga'");
+    expect(s.marks[1]?.why).toContain('Missing section footer for pciespscsi');
+    expect(s.marks[1]?.load.firstError).toContain('Missing section footer for 0000:00:01.0/pciespscsi');
+  });
+
   it('a load into a build without the machine type is predicted to fail', () => {
-    const s = markLoads(x86, [{ line: 2, source: '10.0', dest: '11.1', machine: 'pc-q35-2.4', config: 'x', outcome: 'FAILED', firstError: "qemu-system-x86_64: unsupported machine type 'pc-q35-2.4'", arch: undefined }]);
+    const s = markLoads(x86, [{ line: 2, source: '10.0', dest: '11.1', machine: 'pc-q35-2.4', config: 'x', outcome: 'FAILED', firstError: "qemu-system-x86_64: unsupported machine type 'pc-q35-2.4'", arch: undefined, devices: undefined }]);
     expect(s.marks[0]).toMatchObject({ prediction: 'fails', agreement: 'agree' });
   });
 });

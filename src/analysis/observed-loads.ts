@@ -4,8 +4,10 @@
  * optionally `first_error_line`, `arch`...) laid over the board.
  *
  * The board judges devices, not VMs: for one machine type and pair of builds it predicts that a
- * VM loads unless it has one of the devices that break there (a configuration's devices are not
- * in the CSV), and that it fails when the destination does not offer the machine type. A load
+ * VM loads unless it has one of the devices that break there, and that it fails when the
+ * destination does not offer the machine type. A `devices` column (QOM types, separated by
+ * spaces or semicolons) says what the VM had: then a breaking device among them predicts a
+ * failure; without it the configuration's devices are unknown and the prediction is "loads". A load
  * that failed where the manifests saw nothing certain is shown as such ("observed fail, manifests
  * said fine"), with the runtime check whose message the destination printed when one matches:
  * those checks (src/analysis/runtime-checks) look at values inside the stream, which no manifest
@@ -31,6 +33,8 @@ export interface ObservedLoad {
   readonly outcome: 'SUCCEEDED' | 'FAILED';
   readonly firstError: string;
   readonly arch: string | undefined;
+  /** The VM's devices (QOM types), when the CSV has a `devices` column. */
+  readonly devices: readonly string[] | undefined;
 }
 
 export interface LoadCsvError {
@@ -71,7 +75,8 @@ export function parseLoadOutcomes(text: string): { readonly ok: true; readonly l
       return;
     }
     const arch = get('arch');
-    loads.push({ line, source: get('src_version'), dest: get('dst_version'), machine: get('machine'), config: get('config'), outcome, firstError: get('first_error_line'), arch: arch === '' ? undefined : arch });
+    const devices = at('devices') >= 0 ? get('devices').split(/[\s;]+/).filter((d) => d !== '') : undefined;
+    loads.push({ line, source: get('src_version'), dest: get('dst_version'), machine: get('machine'), config: get('config'), outcome, firstError: get('first_error_line'), arch: arch === '' ? undefined : arch, devices });
   });
   return { ok: true, loads, skipped };
 }
@@ -161,6 +166,12 @@ export function markLoads(board: ReleaseBoard, loads: readonly ObservedLoad[]): 
     const unlessDevices = cells.filter((c) => c.verdict === 'breaks').map((c) => c.qomType);
     const atRiskDevices = cells.filter((c) => c.verdict === 'at-risk').length;
     const unless = unlessDevices.length > 0 ? ` unless the VM has ${unlessDevices.join(', ')}` : '';
+    const has = load.devices?.filter((d) => unlessDevices.includes(d)) ?? [];
+    if (has.length > 0) {
+      const agreement: Agreement = load.outcome === 'FAILED' ? 'agree' : 'observed success, manifests said fail';
+      const breaking = cells.filter((c) => has.includes(c.qomType)).map((c) => `${c.qomType}: ${c.findings.find((f) => f.verdict === 'breaks')?.reason ?? ''}`);
+      return { ...base, unlessDevices, atRiskDevices, prediction: 'fails', agreement, why: `The VM has ${has.join(', ')}, which the manifests say breaks ${load.source} → ${load.dest}. ${breaking.join(' ')}${load.outcome === 'FAILED' ? ` It failed: ${stripPrefix(load.firstError)}` : ' Yet it loaded.'}` };
+    }
     if (load.outcome === 'SUCCEEDED') {
       return { ...base, unlessDevices, atRiskDevices, prediction: 'loads', agreement: 'agree', why: `The manifests say a ${load.machine} VM loads ${load.source} → ${load.dest}${unless}; it did.` };
     }

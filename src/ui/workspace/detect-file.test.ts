@@ -33,7 +33,7 @@ function expectedFor(rel: string): Expected {
   if (/\.src-stderr\.log(\.gz)?$/.test(base)) return { kind: 'trace-log', wrapping };
   if (base.endsWith('.cmd')) return { kind: 'command-line', wrapping };
   // Load outcome tables: the header names src_version, dst_version, machine, config, outcome.
-  if (['loads/results.csv', 'loads/aarch64.csv', 'loads/mismatch/results.csv', 'real-runs/results.csv'].includes(rel)) return { kind: 'load-outcomes', wrapping };
+  if (['loads/results.csv', 'loads/aarch64.csv', 'loads/mismatch/results.csv', 'real-runs/results.csv', 'real-runs/board-breaks.csv'].includes(rel)) return { kind: 'load-outcomes', wrapping };
   // fixtures/libvirt: virsh save files, domain logs, virsh output, QMP transcripts.
   if (rel.startsWith('libvirt/') && base.endsWith('.save')) return { kind: 'stream', wrapping: 'libvirt' };
   if (rel.startsWith('libvirt/') && base === 'source-domain.log') return { kind: 'trace-log', wrapping, side: 'save' };
