@@ -138,6 +138,10 @@ describe('tiers that hold: checked against the board of the four builds', () => 
     expect(q35?.breaks.map((b) => `${b.qomType} ${b.source}->${b.dest}`)).toEqual(['isa-vga 10.0->11.1']);
     expect(q35?.reason).toContain('Broken for VMs with isa-vga (10.0 → 11.1)');
     expect(r('pc-q35-7.2')?.label).toBe('promised but broken, deprecated since 11.1');
+    // sysbus-esp breaks too, but no -device help list or compat property puts it in a pc VM.
+    expect(r('pc-q35-7.2')?.breaks.map((b) => b.qomType).sort()).toEqual(['am53c974', 'am53c974', 'dc390', 'dc390', 'isa-vga', 'isa-vga']);
+    expect([...new Set(r('pc-q35-7.2')?.unsureBreaks.map((b) => b.qomType))]).toEqual(['sysbus-esp']);
+    expect(r('pc-q35-7.2')?.reason).toContain('sysbus-esp also breaks, but no -device help list or compat property says a VM of this type can have it');
   });
 
   it('types only the newest build offers are promised but not checked; unversioned ones promise nothing', () => {

@@ -73,6 +73,12 @@ export interface MachineTierRow {
   readonly lastOffered: string | undefined;
   /** Devices that break a forward pair of builds offering it (empty without a board). */
   readonly breaks: readonly TierBreak[];
+  /**
+   * Breaking devices a VM of this type may not have at all: not in the build's `-device help`
+   * and not named by the type's compat properties (machine code creates them, for some machine
+   * types). They do not make the promise broken; the reason lists them.
+   */
+  readonly unsureBreaks: readonly TierBreak[];
   /** Why, in a sentence, including deprecation where it applies. */
   readonly reason: string;
   /** One per version, in `versions` order. */
@@ -137,11 +143,12 @@ export function machineTiers(inputs: readonly TierVersionInput[], board?: Releas
     }
   }
 
+  const usable = usableOn(ordered);
   const machines: MachineTierRow[] = [];
   for (const [name, kind] of names) {
     const parsed = parseMachineName(name);
     const cells = ordered.map((input) => cellFor(input, name, kind));
-    const row = { name, kind, family: parsed.family, machineVersion: parsed.version, cells, ...tierOf(name, kind, cells), ...standingOf(kind, cells, board) };
+    const row = { name, kind, family: parsed.family, machineVersion: parsed.version, cells, ...tierOf(name, kind, cells), ...standingOf(name, kind, cells, board, usable) };
     const extra = standingReason(row, board?.builds);
     machines.push(extra === '' ? row : { ...row, reason: `${row.reason} ${extra}` });
   }
@@ -201,21 +208,44 @@ function tierOf(name: string, kind: MachineKind, cells: readonly MachineTierCell
   return { tier: 'forward migration promised', reason };
 }
 
+/** Whether a VM of machine type `machine` in build `build` can have the device `qomType`. */
+type Usable = (qomType: string, build: string, machine: string) => boolean;
+
+/**
+ * A device can be in a VM of a machine type when the build's `-device help` lists it (any
+ * machine type with its bus takes it), or the machine type's compat properties name it; a build
+ * without a `-device help` list is taken to allow every device. A device neither is created by
+ * machine code, which these files do not say for which machine types.
+ */
+function usableOn(inputs: readonly TierVersionInput[]): Usable {
+  const help = new Map(inputs.flatMap((i) => (i.devices === undefined ? [] : [[i.version, new Set(i.devices.map((d) => d.name))] as const])));
+  const machines = new Map(inputs.map((i) => [i.version, i.machines]));
+  return (qomType, build, machine) => {
+    const names = help.get(build);
+    if (names === undefined || names.has(qomType)) return true;
+    const info = machines.get(build)?.machines.find((m) => m.name === machine);
+    return (info?.compatProps ?? []).some((p) => p.qomType === qomType);
+  };
+}
+
 function standingOf(
+  name: string,
   kind: MachineKind,
   cells: readonly MachineTierCell[],
   board: ReleaseBoard | undefined,
-): Pick<MachineTierRow, 'standing' | 'label' | 'deprecatedSince' | 'removedIn' | 'lastOffered' | 'breaks'> {
+  usable: Usable,
+): Pick<MachineTierRow, 'standing' | 'label' | 'deprecatedSince' | 'removedIn' | 'lastOffered' | 'breaks' | 'unsureBreaks'> {
   const offered = cells.filter((c) => c.known && c.status !== 'absent').map((c) => c.version);
   const lastOffered = offered.at(-1);
   const deprecatedSince = cells.find((c) => c.known && c.status === 'deprecated')?.version;
   if (kind !== 'versioned') {
     const label = kind === 'alias' ? 'alias: a clean error at most' : 'unversioned: a clean error at most';
-    return { standing: 'none', label, deprecatedSince, removedIn: undefined, lastOffered, breaks: [] };
+    return { standing: 'none', label, deprecatedSince, removedIn: undefined, lastOffered, breaks: [], unsureBreaks: [] };
   }
   // Removed: a build newer than the last one offering it lists machines but not this one.
   const removedIn = lastOffered === undefined ? undefined : cells.find((c) => c.known && c.status === 'absent' && compareVersions(c.version, lastOffered) > 0)?.version;
   const breaks: TierBreak[] = [];
+  const unsureBreaks: TierBreak[] = [];
   let pairs = 0;
   if (board !== undefined) {
     const judged = offered.filter((v) => board.builds.includes(v));
@@ -228,18 +258,17 @@ function standingOf(
         for (const c of cellsOf.values()) {
           if (c.verdict !== 'breaks') continue;
           const why = c.findings.find((f) => f.verdict === 'breaks');
-          breaks.push({ qomType: c.qomType, section: c.section, source, dest, reason: why?.reason ?? '' });
+          (usable(c.qomType, source, name) ? breaks : unsureBreaks).push({ qomType: c.qomType, section: c.section, source, dest, reason: why?.reason ?? '' });
         }
       }
     }
   }
   const deprecated = deprecatedSince !== undefined ? `, deprecated since ${deprecatedSince}` : '';
-  if (removedIn !== undefined) {
-    return { standing: 'ended', label: `promise ended: removed in ${removedIn}${deprecated}`, deprecatedSince, removedIn, lastOffered, breaks };
-  }
-  if (breaks.length > 0) return { standing: 'broken', label: `promised but broken${deprecated}`, deprecatedSince, removedIn, lastOffered, breaks };
-  if (pairs === 0) return { standing: 'unchecked', label: `forward promised${deprecated}`, deprecatedSince, removedIn, lastOffered, breaks };
-  return { standing: 'kept', label: `forward promised and kept${deprecated}`, deprecatedSince, removedIn, lastOffered, breaks };
+  const facts = { deprecatedSince, removedIn, lastOffered, breaks, unsureBreaks };
+  if (removedIn !== undefined) return { standing: 'ended', label: `promise ended: removed in ${removedIn}${deprecated}`, ...facts };
+  if (breaks.length > 0) return { standing: 'broken', label: `promised but broken${deprecated}`, ...facts };
+  if (pairs === 0) return { standing: 'unchecked', label: `forward promised${deprecated}`, ...facts };
+  return { standing: 'kept', label: `forward promised and kept${deprecated}`, ...facts };
 }
 
 /** The tier's reason, with what the board found: devices that break it, where it ended. */
@@ -255,6 +284,10 @@ export function standingReason(row: MachineTierRow, boardBuilds: readonly string
     }
     const listed = [...byDevice].map(([q, pairs]) => `${q} (${pairs.join(', ')})`).join('; ');
     parts.push(`Broken for VMs with ${listed}: the manifests show their state changed without a version or subsection that keeps the old layout loading. VMs without these devices keep the promise.`);
+  }
+  if (row.unsureBreaks.length > 0) {
+    const names = [...new Set(row.unsureBreaks.map((b) => b.qomType))];
+    parts.push(`${names.join(', ')} also ${names.length === 1 ? 'breaks' : 'break'}, but no -device help list or compat property says a VM of this type can have ${names.length === 1 ? 'it' : 'them'} (machine code creates ${names.length === 1 ? 'it' : 'them'} for some machine types).`);
   }
   if (row.standing === 'kept') parts.push(`Kept: no device breaks between the builds that offer it (${(boardBuilds ?? []).join(', ')}), as far as the manifests show; devices whose state the manifests cannot show stay at risk on the board.`);
   if (row.standing === 'unchecked' && boardBuilds !== undefined) parts.push('Not checked: fewer than two builds with manifests offer it.');
