@@ -6,21 +6,12 @@
  * picked), then from the reply a file was dropped with; what the user typed wins.
  */
 import { compareVersions } from '../../analysis/machine-names.ts';
-import { labelFiles, type LabelEvidence, type LabelFlag, type LabelSource } from '../../analysis/release-evidence.ts';
+import { labelFiles, type LabelEvidence, type LabelSource, type ReleaseLabel } from '../../analysis/release-evidence.ts';
 
 export type VersionSource = LabelSource;
 
-export interface FileVersion {
-  /** `major.minor`; undefined when nothing tells. */
-  readonly version: string | undefined;
-  readonly source: VersionSource | undefined;
-  /** One line for a tooltip: why this version. */
-  readonly why: string;
-  /** Builds the content allows, when it allows several. */
-  readonly candidates: readonly string[];
-  /** Disagreements, ambiguities and clashes worth a look. */
-  readonly flags: readonly LabelFlag[];
-}
+/** A file's build, why, and what to look at (release-evidence.ts's label). */
+export type FileVersion = ReleaseLabel;
 
 export type VersionEvidence = LabelEvidence;
 
