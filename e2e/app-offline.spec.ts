@@ -9,7 +9,7 @@ import { repoPath } from './helpers/cli.ts';
 import { Dashboard } from './helpers/dashboard.ts';
 import { watchRequests } from './helpers/requests.ts';
 
-const TABS = ['Stream', 'Timeline', 'Explain', 'Matrix', 'Tiers', 'Hosts'] as const;
+const TABS = ['Stream', 'Timeline', 'Explain', 'Matrix', 'Tiers', 'Compat props', 'Hosts'] as const;
 
 function isLocal(url: string): boolean {
   const u = new URL(url);
@@ -53,7 +53,7 @@ test('every sample set, every tab, the tour, exports and Copy link: no request t
 
   // The tour, end to end, on the 11.1 sample.
   await page.getByRole('button', { name: /Samples/ }).click();
-  await page.getByRole('menuitemradio', { name: /pc-q35-11\.1/ }).click();
+  await page.getByRole('menuitemradio', { name: /pc-q35-11\.1 on QEMU/ }).click();
   await app.waitForIdle();
   await page.getByRole('button', { name: 'Tour the format' }).click();
   const next = app.tour().getByRole('button', { name: 'Next' });

@@ -49,8 +49,23 @@ const SHOTS: readonly Shot[] = [
       await expect(page.getByTestId('explain-sample-used')).toContainText('11.1__pc-q35-10.0-virtio.mig.gz');
     },
   },
-  { file: 'matrix.png', hash: '#sample=hosts-7.2-11.1&view=matrix&mrow=vga&mcol=7.2-%3E11.1' },
-  { file: 'tiers.png', hash: '#sample=hosts-7.2-11.1' },
+  {
+    file: 'matrix.png',
+    hash: `#sample=release-board&mlayout=board&mrow=*observed*&mcol=${encodeURIComponent('pc-q35-7.2@10.0->11.1')}`,
+    prepare: async (_app, page) => {
+      await expect(page.getByTestId('board-marks')).toBeVisible();
+    },
+  },
+  { file: 'matrix-pivot.png', hash: `#sample=release-board&mlayout=pivot&mrow=pc-q35-7.2&mcol=${encodeURIComponent('7.2->10.0')}` },
+  {
+    file: 'tiers.png',
+    hash: '#sample=release-board&view=tiers',
+    prepare: async (_app, page) => {
+      await page.locator('tr[data-machine="pc-q35-7.2"]').click();
+      await expect(page.getByTestId('tier-breaks')).toBeVisible();
+    },
+  },
+  { file: 'compat.png', hash: '#sample=release-board&view=compat' },
   { file: 'hosts.png', hash: '#sample=hosts-7.2-11.1&view=hosts' },
   {
     file: 'tour.png',

@@ -96,7 +96,7 @@ test('view tabs: keyboard, and placeholders that say what they need', async ({ p
   // The views list what they read (and what is missing) until they have enough.
   await app.openTab('Matrix');
   const matrix = page.getByTestId('matrix-view');
-  await expect(matrix).toContainText('No matrix yet');
+  await expect(matrix).toContainText('No board yet');
   await expect(matrix.getByTestId('versioned-file').filter({ hasText: 'vmstate-pc-i440fx-7.2.json.gz' })).toHaveCount(1);
   await expect(matrix.getByTestId('versioned-file').filter({ hasText: 'qmp-query-machines.json' })).toHaveCount(1);
   await app.openTab('Explain');

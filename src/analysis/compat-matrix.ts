@@ -1,6 +1,9 @@
 /**
  * Devices × (source version → destination version) for one machine type: every ordered pair of
- * the given QEMU versions, both directions, each cell the judge's verdict for one vmsd.
+ * the given QEMU versions, both directions, each cell the judge's verdict for one QOM type (the
+ * vmsd it saves as shown beside it). Without a stream, a device whose manifest entry cannot show
+ * its state (no fields, a device-defined field) is at risk, never fine nor a certain failure
+ * (qom-cells.ts); release-board.ts lays the same cells out for every machine type at once.
  *
  * A manifest describes a binary, not a machine type (every dump of one binary lists the same
  * devices), so a version without a manifest dumped with the matrix's machine type is judged
@@ -14,6 +17,7 @@ import { findMachine, type QueryMachines } from '../manifest/query-machines.ts';
 import type { VmstateManifest } from '../manifest/vmstate-manifest.ts';
 import { judgeManifests, type JudgeReport } from './judge-findings.ts';
 import { compareVersions } from './machine-names.ts';
+import { opacityReason, qomCells } from './qom-cells.ts';
 import { checkStream } from './stream-check.ts';
 import type { StreamFacts } from './stream-facts.ts';
 import { countVerdicts, joinPath, worstVerdict, type JudgeFinding, type Verdict, type VerdictCounts } from './verdict.ts';
@@ -53,12 +57,18 @@ export interface MatrixPair {
 }
 
 export interface MatrixCell {
-  /** The row: a vmsd name, or `configuration` for the machine type. */
+  /** The row: a QOM type, `configuration` for the machine type, or a stream section no manifest describes. */
   readonly device: string;
+  /** The vmsd name (stream section) of the row in the source, else in the destination. */
+  readonly section: string;
   readonly source: string;
   readonly dest: string;
   readonly verdict: Verdict;
   readonly findings: readonly JudgeFinding[];
+  /** False when a manifest cannot show the device's state (no fields, device-defined fields): then at risk. */
+  readonly comparable: boolean;
+  /** Why not comparable, when not. */
+  readonly notComparable: string | undefined;
   /** With a stream: whether the VM has this device (cells of devices it lacks are `fine`, empty). */
   readonly inVm: boolean | undefined;
 }
@@ -67,10 +77,10 @@ export interface CompatMatrix {
   readonly machine: string;
   /** Oldest first. */
   readonly versions: readonly string[];
-  /** Row keys: `configuration` first, then vmsd names in order of first appearance. */
+  /** Row keys: `configuration` first, then QOM types (oldest version's order first), then undescribed stream sections. */
   readonly devices: readonly string[];
-  /** QOM types per row, from the manifests. */
-  readonly qomTypes: Readonly<Record<string, readonly string[]>>;
+  /** The vmsd names (stream sections) each QOM type row saves as, oldest version first. */
+  readonly sections: Readonly<Record<string, readonly string[]>>;
   readonly pairs: readonly MatrixPair[];
   /** One per row and pair, rows outer, pairs inner, in `devices` × `pairs` order. */
   readonly cells: readonly MatrixCell[];
@@ -152,26 +162,37 @@ export function compatMatrix(
     }
   }
 
-  // Rows: configuration, then every vmsd in order of first appearance across the reports.
-  const rows: string[] = [CONFIGURATION_ROW];
-  const qomTypes: Record<string, string[]> = { [CONFIGURATION_ROW]: [] };
-  for (const report of reports) {
-    for (const f of report.findings) {
-      if (!rows.includes(f.device)) rows.push(f.device);
-      const list = qomTypes[f.device] ?? [];
-      qomTypes[f.device] = list;
-      for (const q of f.qomTypes) if (!list.includes(q)) list.push(q);
+  // Rows: configuration, then one per QOM type (oldest version's manifest order first), then
+  // stream sections no manifest describes. A row per QOM type, not per vmsd name: one name can
+  // stand for different vmsds (`vga` of PCI VGA and isa-vga up to 10.0), and a rename of one of
+  // them must not paint the others.
+  const order: string[] = [];
+  const seenType = new Set<string>();
+  for (const version of versions) {
+    for (const d of chosen.get(version)?.devices.values() ?? []) {
+      if (d.description === undefined || seenType.has(d.qomType)) continue;
+      seenType.add(d.qomType);
+      order.push(d.qomType);
     }
   }
-  for (const m of chosen.values()) {
-    for (const d of m.devices.values()) {
-      const name = d.description?.name;
-      if (name === undefined) continue;
-      if (!rows.includes(name)) rows.push(name);
-      const list = qomTypes[name] ?? [];
-      qomTypes[name] = list;
-      if (!list.includes(d.qomType)) list.push(d.qomType);
+  const perPair = pairs.map((pair, i) => {
+    const report = reports[i];
+    const src = chosen.get(pair.source);
+    const dst = chosen.get(pair.dest);
+    const list = report !== undefined && src !== undefined && dst !== undefined ? qomCells(report, src, dst, order) : [];
+    return new Map(list.map((c) => [c.qomType, c]));
+  });
+  const loose: string[] = [];
+  for (const report of reports) for (const f of report.findings) if (f.qomTypes.length === 0 && f.device !== CONFIGURATION_ROW && !loose.includes(f.device)) loose.push(f.device);
+  const rows: string[] = [CONFIGURATION_ROW, ...order.filter((q) => perPair.some((m) => m.has(q))), ...loose];
+  const sections: Record<string, string[]> = {};
+  for (const q of order) {
+    const names: string[] = [];
+    for (const version of versions) {
+      const n = chosen.get(version)?.devices.get(q)?.description?.name;
+      if (n !== undefined && !names.includes(n)) names.push(n);
     }
+    sections[q] = names;
   }
 
   const cells: MatrixCell[] = [];
@@ -179,18 +200,40 @@ export function compatMatrix(
     pairs.forEach((pair, i) => {
       const report = reports[i];
       const inVm = inVmBy[i];
-      const findings = report?.findings.filter((f) => f.device === device) ?? [];
+      const qom = perPair[i]?.get(device);
+      const narrowed = pair.stream !== undefined;
+      if (qom !== undefined) {
+        // With a stream the cells are facts of one VM; without, a device the manifests cannot
+        // show is at risk whatever its layouts say (qom-cells.ts).
+        const comparable = narrowed || qom.comparable;
+        cells.push({
+          device,
+          section: qom.section,
+          source: pair.source,
+          dest: pair.dest,
+          verdict: narrowed ? qom.layoutVerdict : qom.verdict,
+          findings: qom.findings,
+          comparable,
+          notComparable: comparable ? undefined : opacityReason(qom, pair.source, pair.dest),
+          inVm: inVm === undefined ? undefined : inVm.has(qom.section),
+        });
+        return;
+      }
+      const findings = report?.findings.filter((f) => f.device === device && f.qomTypes.length === 0) ?? [];
       cells.push({
         device,
+        section: device,
         source: pair.source,
         dest: pair.dest,
         verdict: worstVerdict(findings.map((f) => f.verdict)),
         findings,
+        comparable: true,
+        notComparable: undefined,
         inVm: inVm === undefined ? undefined : inVm.has(device),
       });
     });
   }
-  return { ok: true, value: { machine, versions, devices: rows, qomTypes, pairs, cells, notes } };
+  return { ok: true, value: { machine, versions, devices: rows, sections, pairs, cells, notes } };
 }
 
 function defaultMachine(manifests: readonly MatrixManifest[], streams: readonly MatrixStream[], notes: string[]): string {

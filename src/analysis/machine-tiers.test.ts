@@ -6,6 +6,9 @@ import { parseDeviceHelp } from './device-help.ts';
 import { machineTiers, type MachineTiers } from './machine-tiers.ts';
 import { compareVersions, parseMachineName } from './machine-names.ts';
 import { manifestFor, queryMachinesFor } from './test-support/real-loads.ts';
+import { fourBuildBoard, loadBuild, X86_BUILDS } from './test-support/four-builds.ts';
+import { REAL_RUNS, realRuns } from './test-support/real-runs.ts';
+import { gunzipSync } from 'node:zlib';
 
 const devices = (version: string) => parseDeviceHelp(readFileSync(join(FIXTURES, 'versions', version, 'devices.txt'), 'utf8'));
 
@@ -113,3 +116,69 @@ describe('parseDeviceHelp', () => {
     }
   });
 });
+
+describe('tiers that hold: checked against the board of the four builds', () => {
+  const inputs = X86_BUILDS.map((v) => {
+    const b = loadBuild('x86_64', v);
+    return { version: v, machines: b.machines, manifest: b.manifest, devices: b.devices };
+  });
+  const t = machineTiers(inputs, fourBuildBoard('x86_64'));
+  const r = (name: string) => row(t, name);
+
+  it('a type a later build dropped: promise ended, with the last build that offers it', () => {
+    expect(r('pc-q35-2.4')).toMatchObject({ standing: 'ended', removedIn: '11.1', lastOffered: '10.0', deprecatedSince: '10.0' });
+    expect(r('pc-q35-2.4')?.label).toBe('promise ended: removed in 11.1, deprecated since 10.0');
+    expect(r('pc-1.0')).toMatchObject({ standing: 'ended', removedIn: '7.2', lastOffered: '5.2' });
+    expect(r('pc-q35-2.4')?.reason).toContain('the last build that does is 10.0');
+  });
+
+  it('a promise the manifests see broken names the device and the pair', () => {
+    const q35 = r('pc-q35-10.0');
+    expect(q35?.standing).toBe('broken');
+    expect(q35?.breaks.map((b) => `${b.qomType} ${b.source}->${b.dest}`)).toEqual(['isa-vga 10.0->11.1']);
+    expect(q35?.reason).toContain('Broken for VMs with isa-vga (10.0 → 11.1)');
+    expect(r('pc-q35-7.2')?.label).toBe('promised but broken, deprecated since 11.1');
+    // sysbus-esp breaks too, but no -device help list or compat property puts it in a pc VM.
+    expect(r('pc-q35-7.2')?.breaks.map((b) => b.qomType).sort()).toEqual(['am53c974', 'am53c974', 'dc390', 'dc390', 'isa-vga', 'isa-vga']);
+    expect([...new Set(r('pc-q35-7.2')?.unsureBreaks.map((b) => b.qomType))]).toEqual(['sysbus-esp']);
+    expect(r('pc-q35-7.2')?.reason).toContain('sysbus-esp also breaks, but no -device help list or compat property says a VM of this type can have it');
+  });
+
+  it('types only the newest build offers are promised but not checked; unversioned ones promise nothing', () => {
+    expect(r('pc-q35-11.1')).toMatchObject({ standing: 'unchecked', label: 'forward promised' });
+    expect(r('microvm')).toMatchObject({ standing: 'none', label: 'unversioned: a clean error at most' });
+    expect(r('q35')?.standing).toBe('none');
+  });
+
+  it('no real forward load contradicts a tier: no VM of the real runs has a device its tier names broken', () => {
+    const broken = new Map(t.machines.map((m) => [m.name, m.breaks]));
+    let checked = 0;
+    const seen = new Set<string>();
+    for (const run of realRuns()) {
+      if (run.arch !== 'x86_64' || compareVersions(run.src, run.dst) >= 0) continue;
+      const vmTypes = qtreeTypes(run.streamFile);
+      for (const q of vmTypes) seen.add(q);
+      const hits = (broken.get(run.machine) ?? []).filter((b) => b.source === run.src && b.dest === run.dst && vmTypes.has(b.qomType));
+      expect(hits, run.id).toEqual([]);
+      checked++;
+    }
+    expect(checked).toBe(80);
+    // The VMs had PCI VGA, IDE, e1000(e), virtio: what the check looks at is really there.
+    for (const q of ['VGA', 'e1000e', 'virtio-net-pci', 'piix3-ide', 'ich9-ahci']) expect(seen.has(q), q).toBe(true);
+  });
+
+  it('per device: the strictest promise of the machine types that use it', () => {
+    const dev = (q: string) => t.devices.find((d) => d.qomType === q);
+    expect(dev('isa-vga')).toMatchObject({ promise: 'forward migration promised', usedVia: 'user-creatable', standing: 'broken', brokenPairs: ['5.2->11.1', '7.2->11.1', '10.0->11.1'] });
+    expect(dev('mc146818rtc')).toMatchObject({ promise: 'forward migration promised', standing: 'kept' });
+    // virtio-gpu-device's scanout layout is pinned by the compat properties of <= 8.2 types.
+    expect(dev('virtio-gpu-device')?.usedBy.find((u) => u.build === '11.1')?.named).toContain('pc-q35-7.2');
+    expect(t.checkedWith).toEqual(['5.2', '7.2', '10.0', '11.1']);
+  });
+});
+
+/** QOM types of every device in the VM the stream was saved from (`info qtree` just before). */
+function qtreeTypes(streamFile: string): Set<string> {
+  const text = gunzipSync(readFileSync(join(REAL_RUNS, streamFile.replace(/\.mig\.gz$/, '.qtree.txt.gz')))).toString('utf8');
+  return new Set([...text.matchAll(/dev: ([^,\s]+)/g)].map((m) => m[1] ?? ''));
+}

@@ -13,6 +13,8 @@ import type { MachineInfo, QueryMachines } from '../manifest/query-machines.ts';
 import type { VmstateManifest } from '../manifest/vmstate-manifest.ts';
 import type { DeviceHelpEntry } from './device-help.ts';
 import { compareVersions, parseMachineName } from './machine-names.ts';
+import { deviceTiers, type DeviceTier } from './device-tiers.ts';
+import { pairKey, type ReleaseBoard } from './release-board.ts';
 
 export interface TierVersionInput {
   /** The QEMU version the files describe, e.g. `11.1`. */
@@ -37,12 +39,46 @@ export interface MachineTierCell {
   readonly resolvesTo: string | undefined;
 }
 
+/**
+ * Whether the loaded data keeps a versioned type's promise: `kept` (every forward pair of builds
+ * that offer it loads as far as the manifests show), `broken` (a device breaks in a forward
+ * pair), `ended` (a later build no longer offers it), `unchecked` (fewer than two builds with
+ * manifests offer it); `none` for types that promise nothing.
+ */
+export type TierStanding = 'kept' | 'broken' | 'ended' | 'unchecked' | 'none';
+
+/** A device that breaks a forward promise, from the board. */
+export interface TierBreak {
+  readonly qomType: string;
+  /** The vmsd (section) name. */
+  readonly section: string;
+  readonly source: string;
+  readonly dest: string;
+  readonly reason: string;
+}
+
 export interface MachineTierRow {
   readonly name: string;
   readonly kind: MachineKind;
   readonly family: string;
   readonly machineVersion: string | undefined;
   readonly tier: MachineTier;
+  readonly standing: TierStanding;
+  /** The tier and its standing in a few words: `forward promised and kept`, `promise ended`... */
+  readonly label: string;
+  /** The oldest build that marks it deprecated. */
+  readonly deprecatedSince: string | undefined;
+  /** The first build newer than the last one offering it that does not. */
+  readonly removedIn: string | undefined;
+  readonly lastOffered: string | undefined;
+  /** Devices that break a forward pair of builds offering it (empty without a board). */
+  readonly breaks: readonly TierBreak[];
+  /**
+   * Breaking devices a VM of this type may not have at all: not in the build's `-device help`
+   * and not named by the type's compat properties (machine code creates them, for some machine
+   * types). They do not make the promise broken; the reason lists them.
+   */
+  readonly unsureBreaks: readonly TierBreak[];
   /** Why, in a sentence, including deprecation where it applies. */
   readonly reason: string;
   /** One per version, in `versions` order. */
@@ -79,6 +115,10 @@ export interface MachineTiers {
   readonly noVmstate: readonly NoVmstateDevices[];
   /** How `noVmstate` was computed and where it is wrong. */
   readonly heuristic: string;
+  /** Builds whose manifests checked the promises (empty without manifests of two builds). */
+  readonly checkedWith: readonly string[];
+  /** Per device (QOM type with a vmsd): the strictest promise of the machine types using it, and whether it holds. */
+  readonly devices: readonly DeviceTier[];
 }
 
 export const NO_VMSTATE_HEURISTIC =
@@ -86,7 +126,11 @@ export const NO_VMSTATE_HEURISTIC =
   'Excluded because their state travels elsewhere: CPU models (the per-vCPU `cpu` section), virtio PCI/CCW proxies whose `*-device` is in the manifest (the virtio device saves the proxy), devices on IDE, floppy, virtio-serial, HDA and CCID buses (their controller saves them), and the few known to register their vmsd by hand in realize (eepro100 NICs, ISA and PIIX IDE). ' +
   'Limits: other devices that register state by hand migrate but are listed; devices whose vmsd is marked unmigratable (virtio-crypto, vhost-user-*) block migration but are not listed, because the manifest does not show the flag; and a device without state to lose (a test device, a loader) is harmless although listed.';
 
-export function machineTiers(inputs: readonly TierVersionInput[]): MachineTiers {
+/**
+ * `board`, when given (the manifests of two or more of the builds), checks each versioned type's
+ * promise against the devices of the builds that offer it.
+ */
+export function machineTiers(inputs: readonly TierVersionInput[], board?: ReleaseBoard): MachineTiers {
   const ordered = [...inputs].sort((a, b) => compareVersions(a.version, b.version));
   const versions = ordered.map((i) => i.version);
 
@@ -99,11 +143,14 @@ export function machineTiers(inputs: readonly TierVersionInput[]): MachineTiers 
     }
   }
 
+  const usable = usableOn(ordered);
   const machines: MachineTierRow[] = [];
   for (const [name, kind] of names) {
     const parsed = parseMachineName(name);
     const cells = ordered.map((input) => cellFor(input, name, kind));
-    machines.push({ name, kind, family: parsed.family, machineVersion: parsed.version, cells, ...tierOf(name, kind, cells) });
+    const row = { name, kind, family: parsed.family, machineVersion: parsed.version, cells, ...tierOf(name, kind, cells), ...standingOf(name, kind, cells, board, usable) };
+    const extra = standingReason(row, board?.builds);
+    machines.push(extra === '' ? row : { ...row, reason: `${row.reason} ${extra}` });
   }
   machines.sort(compareRows);
 
@@ -116,6 +163,8 @@ export function machineTiers(inputs: readonly TierVersionInput[]): MachineTiers 
       return found === undefined ? [] : [found];
     }),
     heuristic: NO_VMSTATE_HEURISTIC,
+    checkedWith: board?.builds ?? [],
+    devices: board === undefined ? [] : deviceTiers(board, ordered.map((i) => ({ version: i.version, machines: i.machines, devices: i.devices }))),
   };
 }
 
@@ -157,6 +206,92 @@ function tierOf(name: string, kind: MachineKind, cells: readonly MachineTierCell
   if (deprecated.length > 0) reason += ` Deprecated in ${deprecated.join(', ')}: versioned types are deprecated after 3 years and removed after 6, so use it only to bring existing VMs in and plan a move to a newer type.`;
   if (absent.length > 0) reason += ` Not offered by ${absent.join(', ')}: a VM of this type cannot be started or migrated there ("unsupported machine type").`;
   return { tier: 'forward migration promised', reason };
+}
+
+/** Whether a VM of machine type `machine` in build `build` can have the device `qomType`. */
+type Usable = (qomType: string, build: string, machine: string) => boolean;
+
+/**
+ * A device can be in a VM of a machine type when the build's `-device help` lists it (any
+ * machine type with its bus takes it), or the machine type's compat properties name it; a build
+ * without a `-device help` list is taken to allow every device. A device neither is created by
+ * machine code, which these files do not say for which machine types.
+ */
+function usableOn(inputs: readonly TierVersionInput[]): Usable {
+  const help = new Map(inputs.flatMap((i) => (i.devices === undefined ? [] : [[i.version, new Set(i.devices.map((d) => d.name))] as const])));
+  const machines = new Map(inputs.map((i) => [i.version, i.machines]));
+  return (qomType, build, machine) => {
+    const names = help.get(build);
+    if (names === undefined || names.has(qomType)) return true;
+    const info = machines.get(build)?.machines.find((m) => m.name === machine);
+    return (info?.compatProps ?? []).some((p) => p.qomType === qomType);
+  };
+}
+
+function standingOf(
+  name: string,
+  kind: MachineKind,
+  cells: readonly MachineTierCell[],
+  board: ReleaseBoard | undefined,
+  usable: Usable,
+): Pick<MachineTierRow, 'standing' | 'label' | 'deprecatedSince' | 'removedIn' | 'lastOffered' | 'breaks' | 'unsureBreaks'> {
+  const offered = cells.filter((c) => c.known && c.status !== 'absent').map((c) => c.version);
+  const lastOffered = offered.at(-1);
+  const deprecatedSince = cells.find((c) => c.known && c.status === 'deprecated')?.version;
+  if (kind !== 'versioned') {
+    const label = kind === 'alias' ? 'alias: a clean error at most' : 'unversioned: a clean error at most';
+    return { standing: 'none', label, deprecatedSince, removedIn: undefined, lastOffered, breaks: [], unsureBreaks: [] };
+  }
+  // Removed: a build newer than the last one offering it lists machines but not this one.
+  const removedIn = lastOffered === undefined ? undefined : cells.find((c) => c.known && c.status === 'absent' && compareVersions(c.version, lastOffered) > 0)?.version;
+  const breaks: TierBreak[] = [];
+  const unsureBreaks: TierBreak[] = [];
+  let pairs = 0;
+  if (board !== undefined) {
+    const judged = offered.filter((v) => board.builds.includes(v));
+    for (const source of judged) {
+      for (const dest of judged) {
+        if (compareVersions(source, dest) >= 0) continue;
+        const cellsOf = board.cells.get(pairKey(source, dest));
+        if (cellsOf === undefined) continue;
+        pairs++;
+        for (const c of cellsOf.values()) {
+          if (c.verdict !== 'breaks') continue;
+          const why = c.findings.find((f) => f.verdict === 'breaks');
+          (usable(c.qomType, source, name) ? breaks : unsureBreaks).push({ qomType: c.qomType, section: c.section, source, dest, reason: why?.reason ?? '' });
+        }
+      }
+    }
+  }
+  const deprecated = deprecatedSince !== undefined ? `, deprecated since ${deprecatedSince}` : '';
+  const facts = { deprecatedSince, removedIn, lastOffered, breaks, unsureBreaks };
+  if (removedIn !== undefined) return { standing: 'ended', label: `promise ended: removed in ${removedIn}${deprecated}`, ...facts };
+  if (breaks.length > 0) return { standing: 'broken', label: `promised but broken${deprecated}`, ...facts };
+  if (pairs === 0) return { standing: 'unchecked', label: `forward promised${deprecated}`, ...facts };
+  return { standing: 'kept', label: `forward promised and kept${deprecated}`, ...facts };
+}
+
+/** The tier's reason, with what the board found: devices that break it, where it ended. */
+export function standingReason(row: MachineTierRow, boardBuilds: readonly string[] | undefined): string {
+  const parts: string[] = [];
+  if (row.standing === 'ended') parts.push(`Its promise ended: ${row.removedIn ?? '?'} no longer offers it (the last build that does is ${row.lastOffered ?? '?'}); VMs of this type must move to a newer machine type before that build.`);
+  if (row.breaks.length > 0) {
+    const byDevice = new Map<string, string[]>();
+    for (const b of row.breaks) {
+      const list = byDevice.get(b.qomType) ?? [];
+      list.push(`${b.source} → ${b.dest}`);
+      byDevice.set(b.qomType, list);
+    }
+    const listed = [...byDevice].map(([q, pairs]) => `${q} (${pairs.join(', ')})`).join('; ');
+    parts.push(`Broken for VMs with ${listed}: the manifests show their state changed without a version or subsection that keeps the old layout loading. VMs without these devices keep the promise.`);
+  }
+  if (row.unsureBreaks.length > 0) {
+    const names = [...new Set(row.unsureBreaks.map((b) => b.qomType))];
+    parts.push(`${names.join(', ')} also ${names.length === 1 ? 'breaks' : 'break'}, but no -device help list or compat property says a VM of this type can have ${names.length === 1 ? 'it' : 'them'} (machine code creates ${names.length === 1 ? 'it' : 'them'} for some machine types).`);
+  }
+  if (row.standing === 'kept') parts.push(`Kept: no device breaks between the builds that offer it (${(boardBuilds ?? []).join(', ')}), as far as the manifests show; devices whose state the manifests cannot show stay at risk on the board.`);
+  if (row.standing === 'unchecked' && boardBuilds !== undefined) parts.push('Not checked: fewer than two builds with manifests offer it.');
+  return parts.join(' ');
 }
 
 function compareRows(a: MachineTierRow, b: MachineTierRow): number {

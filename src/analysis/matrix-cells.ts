@@ -8,7 +8,8 @@ import { verdictRank, worstVerdict, type Verdict } from './verdict.ts';
 export interface MatrixRow {
   readonly key: string;
   readonly index: number;
-  readonly qomTypes: readonly string[];
+  /** The vmsd names (stream sections) it saves as. */
+  readonly sections: readonly string[];
   /** Worst verdict along the row. */
   readonly verdict: Verdict;
   readonly breaks: number;
@@ -92,7 +93,7 @@ export function matrixLayout(matrix: CompatMatrix, options: LayoutOptions = {}):
   }
   const rows: MatrixRow[] = rowKeys.map((key, index) => {
     const s = summary.get(key) ?? { verdict: 'fine' as Verdict, breaks: 0, atRisk: 0 };
-    return { key, index, qomTypes: matrix.qomTypes[key] ?? [], verdict: s.verdict, breaks: s.breaks, atRisk: s.atRisk };
+    return { key, index, sections: matrix.sections[key] ?? [], verdict: s.verdict, breaks: s.breaks, atRisk: s.atRisk };
   });
   const cells: MatrixGridCell[] = [];
   for (const row of rows) {

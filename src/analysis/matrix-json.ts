@@ -9,8 +9,8 @@ export function matrixJson(m: CompatMatrix): unknown {
     machine: m.machine,
     versions: m.versions,
     notes: m.notes,
-    rows: layout.rows.map((r) => ({ device: r.key, qomTypes: r.qomTypes, verdict: r.verdict, breaks: r.breaks, atRisk: r.atRisk })),
+    rows: layout.rows.map((r) => ({ device: r.key, sections: r.sections, verdict: r.verdict, breaks: r.breaks, atRisk: r.atRisk })),
     pairs: m.pairs,
-    cells: m.cells.map((c) => ({ device: c.device, source: c.source, dest: c.dest, verdict: c.verdict, inVm: c.inVm, findings: c.findings.map(findingJson) })),
+    cells: m.cells.map((c) => ({ device: c.device, section: c.section, source: c.source, dest: c.dest, verdict: c.verdict, comparable: c.comparable, notComparable: c.notComparable, inVm: c.inVm, findings: c.findings.map(findingJson) })),
   };
 }

@@ -46,3 +46,26 @@ export function splitLabel(arg: string): { readonly label: string | undefined; r
   if (eq > 0 && !arg.slice(0, eq).includes('/')) return { label: arg.slice(0, eq), file: arg.slice(eq + 1) };
   return { label: undefined, file: arg };
 }
+
+/** How far into a file a QEMU version is looked for: where banners, greetings and headers are. */
+const VERSION_SCAN_CHARS = 64 * 1024;
+
+/**
+ * A QEMU version the text itself names, as QEMU and libvirt write it: a QMP greeting or
+ * `query-version` reply (`"qemu": {"micro": 13, "minor": 0, "major": 10}`, members in any
+ * order), a fixture's `"version": {"micro": 3, "minor": 1, "major": 11}`, libvirt's `qemu
+ * version: 10.0.13Debian ...`, `QEMU emulator version 11.1.3`, or a .cmd file's `# QEMU 10.0 (`.
+ * Only the first 64 KiB are read.
+ */
+export function qemuVersionInText(text: string): string | undefined {
+  const head = text.slice(0, VERSION_SCAN_CHARS);
+  const obj = /"(?:qemu|version)"\s*:\s*\{([^{}]{0,200})\}/.exec(head);
+  if (obj?.[1] !== undefined) {
+    const num = (key: string): string | undefined => new RegExp(`"${key}"\\s*:\\s*(\\d{1,3})`).exec(obj[1] ?? '')?.[1];
+    const major = num('major');
+    const minor = num('minor');
+    if (major !== undefined && minor !== undefined) return `${major}.${minor}${num('micro') !== undefined ? `.${num('micro') ?? ''}` : ''}`;
+  }
+  const line = /(?:qemu version: |QEMU emulator version |^# QEMU )(\d{1,2}\.\d{1,2}(?:\.\d{1,3})?)/m.exec(head);
+  return line?.[1];
+}

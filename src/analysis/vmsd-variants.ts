@@ -95,3 +95,31 @@ export function relativeJsonPath(absolute: string | undefined, base: string): st
   if (absolute === undefined || !absolute.startsWith(base)) return undefined;
   return absolute.slice(base.length);
 }
+
+const manifestSignatures = new WeakMap<VmstateManifest, string>();
+
+/**
+ * The manifest's content without the machine type it was dumped with: every dump of one binary
+ * gives the same value, two binaries (almost surely) two values. A hash, so that it is cheap to
+ * keep and compare (two FNV-1a 32-bit hashes of the QOM types and their vmsd signatures).
+ */
+export function manifestSignature(manifest: VmstateManifest): string {
+  const known = manifestSignatures.get(manifest);
+  if (known !== undefined) return known;
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  const feed = (text: string): void => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193) >>> 0;
+      b = Math.imul(b ^ c, 0x811c9dc5 | 1) >>> 0;
+    }
+  };
+  for (const d of manifest.devices.values()) {
+    feed(d.qomType);
+    feed(d.description === undefined ? '-' : descriptionSignature(d.description));
+  }
+  const out = `${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
+  manifestSignatures.set(manifest, out);
+  return out;
+}

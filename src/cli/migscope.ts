@@ -15,6 +15,8 @@ const commands: Record<string, () => Promise<Command>> = {
   tiers: async () => (await import('./commands/tiers.ts')).tiersCommand,
   hosts: async () => (await import('./commands/hosts.ts')).hostsCommand,
   run: async () => (await import('./commands/run.ts')).runCommand,
+  'compat-props': async () => (await import('./commands/compat-props.ts')).compatPropsCommand,
+  'device-manifest': async () => (await import('./commands/device-manifest.ts')).deviceManifestCommand,
 };
 
 const usage = `usage: migscope <command> [options]
@@ -25,7 +27,10 @@ commands:
   check --src A --dest B [--stream S [--dest-version V] [--dest-cmdline F] [--dest-sample S2]] [--format static-checker|json|text] [--reverse]   compare two -dump-vmstate manifests, or judge a stream against them
   explain <stream> [--dest-log F] [--dest-manifest F] [--dest-machine M] [--dest-machines F] [--dest-cmdline F] [--dest-version V] [--dest-sample S] [--json]   why a load fails, or whether it will
   matrix <manifest>... [--stream S]... [--machine M] [--json]   devices x version pairs for one machine type
-  tiers <query-machines|manifest|devices.txt>... [--json]   machine types x versions and their support tiers
+  matrix <manifest|query-machines>... --all-machines [--observed CSV] [--json|--csv]   the release board: every machine type at once
+  tiers <query-machines|manifest|devices.txt>... [--json]   machine types x versions, their support tiers and whether they hold
+  compat-props <query-machines>... [--machine M]... [--all] [--raw] [--json|--csv]   compat properties per build and machine type
+  device-manifest <manifest>... [--compat-props F] [--vm] [--json]   device state versions a build accepts (device-model manifest)
   hosts --stream S | --src-manifest M --machine T --host NAME:FILES... [--json]   accept or reject destination hosts
   run --src A --dest B --machine M|all [--device SPEC]... [--config F] [--out DIR] [--json]   real saves and loads between two QEMU builds, both directions
 `;

@@ -32,8 +32,9 @@ describe('migscope matrix', () => {
     expect(m.pairs.every((p) => p.destOffersMachine === true)).toBe(true);
     expect(m.cells).toHaveLength(m.rows.length * 6);
     const nvme = m.cells.find((c) => c.device === 'nvme' && c.source === '5.2' && c.dest === '11.1');
-    expect(nvme?.verdict).toBe('breaks');
+    expect(nvme?.verdict).toBe('at-risk');
     expect(nvme?.findings[0]?.reason).toContain('too old');
+    expect(m.cells.find((c) => c.device === 'isa-vga' && c.source === '5.2' && c.dest === '11.1')?.verdict).toBe('breaks');
   });
 
   it('narrows a source version to its stream and labels versions explicitly', async () => {
@@ -58,7 +59,8 @@ describe('migscope matrix', () => {
     const result = await run(['matrix', `${V}/5.2/vmstate-pc-q35-5.2.json.gz`, `${V}/11.1/vmstate-pc-q35-5.2.json.gz`]);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^machine type pc-q35-5\.2; versions 5\.2, 11\.1\n/);
-    expect(result.out).toMatch(/^nvme\s+BREAKS\s+BREAKS\s*$/m);
+    expect(result.out).toMatch(/^isa-vga\s+BREAKS\s+BREAKS\s*$/m);
+    expect(result.out).toMatch(/^nvme\s+at-risk\s+at-risk\s*$/m);
   });
 
   describe('bad input', () => {

@@ -4,26 +4,30 @@
  * version's manifest and `-device help` list are given, the device types it offers without
  * migration state. Files are recognised by content; their version as in `matrix`.
  */
-import { formatInputError, type QueryMachines, type VmstateManifest } from '../../manifest/index.ts';
+import type { QueryMachines, VmstateManifest } from '../../manifest/index.ts';
 import type { DeviceHelpEntry } from '../../analysis/device-help.ts';
 import { machineTiers, type MachineTiers, type TierVersionInput } from '../../analysis/machine-tiers.ts';
 import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
-import { loadInputDocument } from '../input-files.ts';
-import { newestMachineVersion, splitLabel } from '../../analysis/release-label.ts';
-import { versionFromPath } from './matrix.ts';
+import { releaseBoard } from '../../analysis/release-board.ts';
+import { readLabelledInputs, unlabelled } from '../release-inputs.ts';
 
 export const tiersUsage = `usage: migscope tiers [VERSION=]FILE... [--json]
 
 Machine types across QEMU versions and what each promises for migration:
 versioned types (pc-q35-7.2) "forward migration promised", unversioned types and aliases
 (microvm, isapc, none, pc, q35) "a clean error at most", and device types without migration
-state "cannot migrate" for VMs that have them.
+state "cannot migrate" for VMs that have them. With the manifests of two builds or more, each
+promise is checked: "forward promised and kept", "promised but broken" (naming the device
+and the pair), "promise ended: removed in X", "deprecated since X"; and each device gets the
+strictest promise of the machine types that use it.
 
-  FILE     query-machines replies (required, one per version), and optionally each version's
-           -dump-vmstate manifest and -device help output (both needed for the device list)
-  VERSION  the QEMU version a file describes; default: its folder name when that looks like a
-           version, else for query-machines its newest versioned machine type
+  FILE     query-machines replies (required, one per version; with "compat-props": true they
+           also say which machine types pin a device), and optionally each version's
+           -dump-vmstate manifest and -device help output
+  VERSION  the QEMU version a file describes; default: what its content says (a version in
+           the text, a reply's newest versioned machine type), else its folder or name, else
+           for a manifest its content against the builds the replies name
   --json   everything as JSON
 `;
 
@@ -43,27 +47,31 @@ export async function tiersCommand(args: readonly string[], io: CommandIo): Prom
     manifest?: VmstateManifest;
     devices?: readonly DeviceHelpEntry[];
   }
+  const labelled = await readLabelledInputs(files);
+  if (!labelled.ok) return usageError(io, labelled.error);
   const byVersion = new Map<string, Slot>();
-  for (const arg of files) {
-    const { label, file } = splitLabel(arg);
-    const doc = await loadInputDocument(file);
-    if (!doc.ok) return usageError(io, formatInputError(doc.error));
-    const value = doc.value;
-    const version = label ?? versionFromPath(file) ?? (value.kind === 'query-machines' ? newestMachineVersion(value.machines) : undefined);
-    if (version === undefined) return usageError(io, `${file}: $: cannot tell which QEMU version this file describes; write VERSION=${file}`);
+  for (const input of labelled.value.inputs) {
+    const value = input.doc;
+    const version = input.label.version;
+    if (version === undefined) return usageError(io, unlabelled(input, 'file'));
     const slot = byVersion.get(version) ?? {};
     byVersion.set(version, slot);
-    if (value.kind === 'query-machines') slot.machines = value.machines;
+    // A reply with compat properties is the richer one of a build's two.
+    if (value.kind === 'query-machines') slot.machines = slot.machines === undefined || value.machines.machines.some((m) => m.compatProps !== undefined) ? value.machines : slot.machines;
     else if (value.kind === 'manifest') slot.manifest ??= value.manifest;
     else if (value.kind === 'device-help') slot.devices = value.devices;
-    else return usageError(io, `${file}: $: a device-model manifest is not an input of tiers`);
+    else return usageError(io, `${input.file}: $: a device-model manifest is not an input of tiers`);
   }
+  for (const w of labelled.value.warnings) io.err(`${w}\n`);
   const inputs: TierVersionInput[] = [];
   for (const [version, slot] of byVersion) {
     if (slot.machines === undefined) return usageError(io, `tiers: no query-machines file for version ${version}`);
     inputs.push({ version, machines: slot.machines, manifest: slot.manifest, devices: slot.devices });
   }
-  const tiers = machineTiers(inputs);
+  // With manifests of two builds or more, each promise is checked against their devices.
+  const withManifest = inputs.flatMap((i) => (i.manifest === undefined ? [] : [{ version: i.version, manifest: i.manifest }]));
+  const board = withManifest.length >= 2 ? releaseBoard(withManifest, inputs.flatMap((i) => (i.machines === undefined ? [] : [{ version: i.version, machines: i.machines }]))) : undefined;
+  const tiers = machineTiers(inputs, board?.ok === true ? board.value : undefined);
   io.out(json ? `${JSON.stringify(tiers, undefined, 2)}\n` : tiersText(tiers));
   return 0;
 }
@@ -75,7 +83,18 @@ function tiersText(t: MachineTiers): string {
   const cellWidth = Math.max(10, ...t.machines.flatMap((m) => m.cells.map((c) => show(c).length)));
   let text = `${'machine type'.padEnd(width)}  ${t.versions.map((v) => v.padEnd(cellWidth)).join(' ')}  tier\n`;
   for (const m of t.machines) {
-    text += `${m.name.padEnd(width)}  ${m.cells.map((c) => show(c).padEnd(cellWidth)).join(' ')}  ${m.tier}\n`;
+    text += `${m.name.padEnd(width)}  ${m.cells.map((c) => show(c).padEnd(cellWidth)).join(' ')}  ${t.checkedWith.length > 0 ? m.label : m.tier}\n`;
+  }
+  if (t.checkedWith.length > 0) {
+    text += `\npromises checked against the manifests of ${t.checkedWith.join(', ')}:\n`;
+    for (const m of t.machines) {
+      if (m.breaks.length === 0) continue;
+      const byDevice = new Map<string, string[]>();
+      for (const b of m.breaks) byDevice.set(b.qomType, [...(byDevice.get(b.qomType) ?? []), `${b.source}->${b.dest}`]);
+      text += `  ${m.name}: broken for VMs with ${[...byDevice].map(([q, p]) => `${q} (${p.join(' ')})`).join(', ')}\n`;
+    }
+    const broken = t.devices.filter((d) => d.standing === 'broken');
+    text += `\ndevices: ${t.devices.filter((d) => d.promise === 'forward migration promised').length} of ${t.devices.length} forward promised (strictest of the machine types using them); broken: ${broken.map((d) => `${d.qomType} (${d.brokenPairs.join(' ')})`).join(', ') || 'none'}\n`;
   }
   text += '\n';
   for (const k of t.keeps) {

@@ -7,7 +7,7 @@ export interface SampleGalleryProps {
   readonly onOpen: (set: SampleSet) => void;
 }
 
-const TONE_LABEL: Readonly<Record<SampleSet['tone'], string>> = { healthy: 'healthy stream', failing: 'failed load', hosts: 'host files' };
+const TONE_LABEL: Readonly<Record<SampleSet['tone'], string>> = { healthy: 'healthy stream', failing: 'failed load', hosts: 'host files', board: 'release files' };
 
 /** The Samples button and its gallery: each card opens a whole set of files into the workspace. */
 export function SampleGallery({ sets, current, onOpen }: SampleGalleryProps): ReactElement {

@@ -5,6 +5,7 @@ import { MatrixView } from '../matrix/MatrixView.tsx';
 import { DropZone } from '../stream/DropZone.tsx';
 import { StreamPanel } from '../stream/StreamPanel.tsx';
 import { TiersView } from '../tiers/TiersView.tsx';
+import { CompatPropsView } from '../compat/CompatPropsView.tsx';
 import { TimelineView } from '../timeline/TimelineView.tsx';
 import { VIEWS } from '../views/views.ts';
 import { TourButton } from '../tour/TourButton.tsx';
@@ -67,6 +68,8 @@ export function Workspace(): ReactElement {
         return <MatrixView />;
       case 'tiers':
         return <TiersView />;
+      case 'compat':
+        return <CompatPropsView />;
       case 'hosts':
         return <HostsView />;
     }

@@ -24,7 +24,7 @@ export interface SampleSet {
   readonly alias: string;
   readonly title: string;
   readonly summary: string;
-  readonly tone: 'healthy' | 'failing' | 'hosts';
+  readonly tone: 'healthy' | 'failing' | 'hosts' | 'board';
   readonly files: readonly SampleFile[];
   /** The view that shows the set best. */
   readonly view: ViewId;
@@ -45,6 +45,9 @@ const healthy = (qemu: string, machine: string, stream: string, alias: string): 
   ],
   view: 'stream',
 });
+
+/** One build's files for the board, under the names they have on disk: labels come from content. */
+const build = (v: string, files: readonly [name: string, path: string][]): SampleFile[] => files.map(([name, path]) => ({ name, path: path.replace('{v}', v) }));
 
 export const SAMPLE_SETS: readonly SampleSet[] = [
   healthy('11.1', 'pc-q35-11.1', 'pc-q35-11.1-minimal', 'q35-11.1'),
@@ -107,6 +110,22 @@ export const SAMPLE_SETS: readonly SampleSet[] = [
       served('qemu-11.1.vmstate-pc-i440fx-7.2.json.gz'),
     ],
     view: 'tiers',
+  },
+  {
+    id: 'release-board',
+    alias: 'board',
+    title: 'Release board: QEMU 5.2, 7.2, 10.0 and 11.1',
+    summary:
+      "Each Debian build's manifest, query-machines reply (with compat properties from 10.0) and -device help list, all under their own names (several are called the same), and the outcomes of 250 real loads between them.",
+    tone: 'board',
+    files: [
+      ...build('5.2', [['devices.txt.gz', 'board-{v}.devices.txt.gzip'], ['qmp-query-machines.json.gz', 'board-{v}.qmp-query-machines.json.gzip'], ['vmstate-pc-q35-5.2.json.gz', 'board-{v}.vmstate-pc-q35-5.2.json.gzip']]),
+      ...build('7.2', [['devices.txt.gz', 'qemu-{v}.devices.txt.gzip'], ['qmp-query-machines.json.gz', 'qemu-{v}.qmp-query-machines.json.gzip'], ['vmstate-pc-q35-7.2.json.gz', 'board-{v}.vmstate-pc-q35-7.2.json.gzip']]),
+      ...build('10.0', [['devices.txt.gz', 'board-{v}.devices.txt.gzip'], ['qmp-query-machines-compat-props.json.gz', 'board-{v}.qmp-query-machines-compat-props.json.gzip'], ['vmstate-pc-q35-10.0.json.gz', 'board-{v}.vmstate-pc-q35-10.0.json.gzip']]),
+      ...build('11.1', [['devices.txt.gz', 'qemu-{v}.devices.txt.gzip'], ['qmp-query-machines-compat-props.json.gz', 'board-{v}.qmp-query-machines-compat-props.json.gzip'], ['vmstate-pc-q35-11.1.json.gz', 'board-{v}.vmstate-pc-q35-11.1.json.gzip']]),
+      { name: 'results.csv.gz', path: 'real-runs.results.csv.gzip' },
+    ],
+    view: 'matrix',
   },
 ];
 

@@ -10,11 +10,12 @@ describe('url state', () => {
       path: ['fw_cfg#0', 'fw_cfg/dma', 'dma_addr'],
       offset: 0x9bf00,
       matrixCell: { row: 'fw_cfg', col: '7.2 → 11.1' },
+      matrixLayout: 'machine',
       tourStep: 3,
     };
     const hash = encodeUrlState(state);
     expect(hash).toBe(
-      '#sample=e-7.2-footer&file=7.2__pc-i440fx-7.2-default.flip-footer.mig.gz&view=stream&sec=fw_cfg%230&field=fw_cfg%2Fdma%20%E2%80%BA%20dma_addr&at=0x9bf00&mrow=fw_cfg&mcol=7.2%20%E2%86%92%2011.1&tour=4',
+      '#sample=e-7.2-footer&file=7.2__pc-i440fx-7.2-default.flip-footer.mig.gz&view=stream&sec=fw_cfg%230&field=fw_cfg%2Fdma%20%E2%80%BA%20dma_addr&at=0x9bf00&mlayout=machine&mrow=fw_cfg&mcol=7.2%20%E2%86%92%2011.1&tour=4',
     );
     expect(decodeUrlState(hash)).toEqual(state);
   });
@@ -29,6 +30,14 @@ describe('url state', () => {
     expect(hash).toBe('#sample=virtio-10.0-to-11.1&view=explain&dmachine=pc-q35-10.0&drelease=11.1&dmanifest=-&dcmd=pc-q35-10.0-virtio.cmd&dsample=11.1__pc-q35-10.0-virtio.mig.gz');
     expect(decodeUrlState(hash)).toEqual(state);
     expect(decodeUrlState('#dsample=%00x&dmachine=')).toEqual({});
+  });
+
+  it('a matrix cell from before the board names a heat map cell; the board is the default layout', () => {
+    expect(decodeUrlState('#view=matrix&mrow=nvme&mcol=7.2-%3E11.1').matrixLayout).toBe('machine');
+    expect(decodeUrlState('#view=matrix&mlayout=pivot&mrow=pc-q35-10.0&mcol=10.0-%3E11.1').matrixLayout).toBe('pivot');
+    expect(decodeUrlState('#view=matrix').matrixLayout).toBeUndefined();
+    expect(encodeUrlState({ view: 'matrix', matrixLayout: 'board' })).toBe('#view=matrix');
+    expect(encodeUrlState({ view: 'matrix', matrixLayout: 'board', matrixCell: { row: 'isa-vga', col: 'pc-q35-10.0@10.0->11.1' } })).toBe('#view=matrix&mlayout=board&mrow=isa-vga&mcol=pc-q35-10.0%4010.0-%3E11.1');
   });
 
   it('a sample alone is the short link the gallery always wrote', () => {

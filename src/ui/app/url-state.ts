@@ -9,7 +9,7 @@
  * The Explain view's Destination panel too: `dmachine`, `drelease`, and the destination's files
  * by name (`dmanifest`, `dmachines`, `dcmd`, `dprops`, `dsample`; `-` for "none").
  */
-import type { MatrixCell, ViewId } from '../workspace/workspace-store.ts';
+import { MATRIX_LAYOUTS, type MatrixCell, type MatrixLayout, type ViewId } from '../workspace/workspace-store.ts';
 
 export interface UrlState {
   /** A sample set id or alias, as written; samples.ts says which set it is. */
@@ -22,6 +22,8 @@ export interface UrlState {
   /** The selected byte. */
   readonly offset?: number;
   readonly matrixCell?: MatrixCell;
+  /** The Matrix view's layout; links from before layouts existed name a heat map cell. */
+  readonly matrixLayout?: MatrixLayout;
   /** 0-based here, 1-based in the URL (people read it). */
   readonly tourStep?: number;
   /** What the Explain view was told of the destination; absent when nothing was. */
@@ -56,7 +58,7 @@ const DESTINATION_FILE_KEYS = ['manifest', 'machines', 'cmdline', 'deviceProps',
 /** "none" in a link: no file is named `-`, and the word `none` could be one. */
 const NONE_IN_LINK = '-';
 
-const VIEWS: readonly ViewId[] = ['stream', 'timeline', 'explain', 'matrix', 'tiers', 'hosts'];
+const VIEWS: readonly ViewId[] = ['stream', 'timeline', 'explain', 'matrix', 'tiers', 'compat', 'hosts'];
 /** Joins the field path below the record; the UI writes paths with it, names never hold it in practice. */
 export const PATH_SEPARATOR = ' › ';
 /** Longer values are not from a link this app wrote. */
@@ -92,6 +94,8 @@ export function decodeUrlState(hash: string): UrlState {
   const offset = parseUrlOffset(text(params, 'at'));
   const row = text(params, 'mrow');
   const col = text(params, 'mcol');
+  const layoutText = text(params, 'mlayout');
+  const layout = MATRIX_LAYOUTS.find((l) => l === layoutText) ?? (row !== undefined && col !== undefined ? 'machine' : undefined);
   const tourText = text(params, 'tour');
   const tour = tourText !== undefined && /^[0-9]{1,2}$/.test(tourText) ? Number(tourText) : undefined;
   const destination = decodeDestination(params);
@@ -102,6 +106,7 @@ export function decodeUrlState(hash: string): UrlState {
     ...(sec !== undefined ? { path: [sec, ...(field !== undefined ? field.split(PATH_SEPARATOR) : [])] } : {}),
     ...(offset !== undefined ? { offset } : {}),
     ...(row !== undefined && col !== undefined ? { matrixCell: { row, col } } : {}),
+    ...(layout !== undefined ? { matrixLayout: layout } : {}),
     ...(tour !== undefined && tour >= 1 && tour <= MAX_TOUR_STEP ? { tourStep: tour - 1 } : {}),
     ...(destination !== undefined ? { destination } : {}),
   };
@@ -131,6 +136,9 @@ export function encodeUrlState(state: UrlState): string {
     if (state.path.length > 1) params.set('field', state.path.slice(1).join(PATH_SEPARATOR));
   }
   if (state.offset !== undefined) params.set('at', `0x${state.offset.toString(16)}`);
+  // The board is the default layout, but a cell link names its layout: links to a cell made
+  // before layouts existed are heat map cells.
+  if (state.matrixLayout !== undefined && (state.matrixLayout !== 'board' || state.matrixCell !== undefined)) params.set('mlayout', state.matrixLayout);
   if (state.matrixCell !== undefined) {
     params.set('mrow', state.matrixCell.row);
     params.set('mcol', state.matrixCell.col);

@@ -44,6 +44,7 @@ export function useUrlSync(store: WorkspaceStore): void {
         // Said at once, so that the link stays whole even while the Stream view is not open.
         if (streamId !== undefined && url.path !== undefined && url.offset !== undefined) store.setSelection({ streamId, path: url.path, offset: url.offset });
       }
+      if (url.matrixLayout !== undefined) store.setMatrixLayout(url.matrixLayout);
       if (url.matrixCell !== undefined) store.selectMatrixCell(url.matrixCell);
       if (url.tourStep !== undefined) store.setTourStep(url.tourStep);
       setExplainInputs(explainInputsOf(store.getState(), url.destination));

@@ -21,6 +21,7 @@ const base: WorkspaceState = {
   focus: undefined,
   selection: undefined,
   matrixCell: undefined,
+  matrixLayout: 'board',
   tourStep: undefined,
   version: 1,
 };
@@ -40,6 +41,8 @@ describe('urlStateOf', () => {
       sample: 'pc-q35-11.1-minimal.mig.gz',
       path: ['timer#0', 'cpu_ticks_offset'],
       offset: 0x9b676,
+      // A cell link names its layout (the board's default would read as an old heat map link).
+      matrixLayout: 'board',
       matrixCell: { row: 'a', col: 'b' },
     });
     // A tour step names its own bytes; a selection in another stream is not this one's.

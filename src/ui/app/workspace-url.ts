@@ -23,6 +23,7 @@ export function urlStateOf(state: WorkspaceState, inputs: ExplainInputs = INITIA
     ...(stream !== undefined && stream.origin !== 'sample' ? { file: stream.file.name } : {}),
     ...(state.view !== defaultView ? { view: state.view } : {}),
     ...(selection !== undefined ? { path: selection.path, offset: selection.offset } : {}),
+    ...(state.matrixLayout !== 'board' || state.matrixCell !== undefined ? { matrixLayout: state.matrixLayout } : {}),
     ...(state.matrixCell !== undefined ? { matrixCell: state.matrixCell } : {}),
     ...(state.tourStep !== undefined ? { tourStep: state.tourStep } : {}),
     ...(destination !== undefined ? { destination } : {}),

@@ -46,9 +46,19 @@ const MAX_CANVAS_PIXELS = 48_000_000;
 /** The SVG rasterised in the page: an Image of the SVG from a blob: URL, drawn on a canvas. */
 export async function exportPng(filename: string, svg: SVGSVGElement): Promise<void> {
   const { width, height } = svgSize(svg);
+  await exportPngText(filename, svgFileText(svg), width, height);
+}
+
+/** An SVG document made in code (its styles inline), saved as is. */
+export function exportSvgText(filename: string, text: string): void {
+  downloadBlob(filename, new Blob([text], { type: 'image/svg+xml' }));
+}
+
+/** An SVG document made in code, rasterised as exportPng does. */
+export async function exportPngText(filename: string, text: string, width: number, height: number): Promise<void> {
   if (width <= 0 || height <= 0) throw new Error('nothing to draw: the chart has no size');
   const scale = Math.max(1, Math.min(2, window.devicePixelRatio || 1, Math.sqrt(MAX_CANVAS_PIXELS / (width * height))));
-  const url = URL.createObjectURL(new Blob([svgFileText(svg)], { type: 'image/svg+xml' }));
+  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
   try {
     const img = new Image(width, height);
     img.src = url;

@@ -10,7 +10,7 @@ export interface HostSelectProps {
   readonly hostNames: readonly string[];
 }
 
-/** Which host a file belongs to; a manifest can also be the VM's source. */
+/** Which host a file belongs to; a manifest can also be the VM's source, a device-model manifest what the VM needs. */
 export function HostSelect({ file, chosen, hostNames }: HostSelectProps): ReactElement {
   const current = assignmentOf({ id: file.file.id, name: file.file.file.name, version: file.version.version }, chosen);
   const own = defaultHostName(file.version.version);
@@ -33,6 +33,7 @@ export function HostSelect({ file, chosen, hostNames }: HostSelectProps): ReactE
           </option>
         ))}
         {file.manifest !== undefined ? <option value={VM_SOURCE}>the VM&apos;s source</option> : undefined}
+        {file.models !== undefined ? <option value={VM_SOURCE}>what the VM needs</option> : undefined}
         <option value={NOT_A_HOST}>not a candidate</option>
       </select>
     </label>

@@ -8,6 +8,7 @@
 import type { HostCandidate, HostChoice } from '../../analysis/host-chooser.ts';
 import { compareVersions } from '../../analysis/machine-names.ts';
 import { worstVerdict } from '../../analysis/verdict.ts';
+import type { DeviceModelManifest } from '../../manifest/device-models.ts';
 import type { QueryMachines, VmstateManifest } from '../../manifest/index.ts';
 
 /** A host name, or: not a candidate; the VM's source manifest. */
@@ -21,6 +22,8 @@ export interface HostFile {
   readonly version: string | undefined;
   readonly manifest?: VmstateManifest | undefined;
   readonly machines?: QueryMachines | undefined;
+  /** A device-model manifest (`migscope device-manifest`): what the host offers. */
+  readonly models?: DeviceModelManifest | undefined;
 }
 
 export interface HostGroup {
@@ -64,8 +67,10 @@ export function hostGroups(files: readonly HostFile[], chosen: ReadonlyMap<strin
     if (machinesFiles.length > 1) notes.push(`${machinesFiles.length} machine lists; ${machinesFiles[0]?.name ?? '?'} is used.`);
     const versions = [...new Set(list.flatMap((f) => (f.version !== undefined ? [f.version] : [])))];
     if (versions.length > 1) notes.push(`files of several releases (${versions.join(', ')}) are grouped here.`);
+    const modelFiles = list.filter((f) => f.models !== undefined);
+    if (modelFiles.length > 1) notes.push(`${modelFiles.length} device-model manifests; ${modelFiles[0]?.name ?? '?'} is used.`);
     // The release decides which load checks the host's build makes: only one its files agree on.
-    groups.push({ candidate: { name, manifest: manifest?.manifest, machines: machinesFiles[0]?.machines, release: versions.length === 1 ? versions[0] : undefined }, files: list, notes });
+    groups.push({ candidate: { name, manifest: manifest?.manifest, machines: machinesFiles[0]?.machines, models: modelFiles[0]?.models, release: versions.length === 1 ? versions[0] : undefined }, files: list, notes });
   }
   return groups.sort((a, b) => compareHostNames(a.candidate.name, b.candidate.name));
 }

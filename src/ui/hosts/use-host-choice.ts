@@ -45,8 +45,10 @@ export function useHostChoice(): HostsState {
   const facts = useMemo(() => (decoded !== undefined && decoded.configuration !== undefined ? streamFacts(decoded) : undefined), [decoded]);
 
   const files = versioned.files.filter((f) => f.kind !== 'device-help');
-  const hostFiles: HostFile[] = files.flatMap((f) => (f.manifest !== undefined || f.machines !== undefined ? [{ id: f.file.id, name: f.file.file.name, version: f.version.version, manifest: f.manifest, machines: f.machines }] : []));
+  const hostFiles: HostFile[] = files.flatMap((f) => (f.manifest !== undefined || f.machines !== undefined || f.models !== undefined ? [{ id: f.file.id, name: f.file.file.name, version: f.version.version, manifest: f.manifest, machines: f.machines, models: f.models }] : []));
   const source = files.find((f) => f.manifest !== undefined && assignmentOf({ id: f.file.id, name: '', version: f.version.version }, chosen) === VM_SOURCE);
+  // A device-model manifest made the VM's: the models and versions a host must offer.
+  const needs = files.find((f) => f.models !== undefined && assignmentOf({ id: f.file.id, name: '', version: f.version.version }, chosen) === VM_SOURCE)?.models;
 
   let vm: VmToPlace | undefined;
   let vmProblem: string | undefined;
@@ -66,15 +68,15 @@ export function useHostChoice(): HostsState {
   }
 
   const vmMachine = vm?.kind === 'stream' ? vm.facts.machineType : vm?.machine;
-  const stableFiles = useStableList(hostFiles.flatMap((f) => [f.id, f.version, f.manifest, f.machines]));
+  const stableFiles = useStableList(hostFiles.flatMap((f) => [f.id, f.version, f.manifest, f.machines, f.models]));
   const groups = useMemo(() => hostGroups(hostFiles, chosen, vmMachine), [stableFiles, chosen, vmMachine]);
   const vmKey = useStableList<unknown>(vm === undefined ? [] : vm.kind === 'stream' ? [vm.kind, vm.facts, vm.sourceManifest, vm.stream] : [vm.kind, vm.manifest, vm.machine, vm.devices?.join(',')]);
   const results = useMemo(() => {
     if (vm === undefined || groups.length === 0) return [];
-    const choices = chooseHosts(vm, groups.map((g) => g.candidate));
+    const choices = chooseHosts(vm, groups.map((g) => g.candidate), { requirements: needs });
     return breaksFirst(choices.map((choice, i) => ({ group: groups[i] as HostGroup, choice, verdict: hostVerdict(choice) })));
     // `vmKey` stands for `vm`, rebuilt every render with the same content.
-  }, [vmKey, groups]);
+  }, [vmKey, groups, needs]);
 
   const hostNames = [...new Set(hostFiles.flatMap((f) => {
     const a = assignmentOf(f, chosen);

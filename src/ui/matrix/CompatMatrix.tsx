@@ -108,7 +108,7 @@ export function CompatMatrix({ map, machine, selected, onOpen, onClose, svgRef }
         <g key={r.key} role="row" className="heat-row" data-row={r.key}>
           <text role="rowheader" className={`heat-row-label verdict-text-${r.verdict}`} x={map.labelWidth - 8} y={r.y + map.cellHeight / 2} textAnchor="end" dominantBaseline="central">
             {r.key}
-            <title>{`${r.key}${r.qomTypes.length > 0 ? `\nQOM types: ${r.qomTypes.join(', ')}` : ''}\n${r.breaks} breaking, ${r.atRisk} at risk`}</title>
+            <title>{`${r.key}${r.sections.length > 0 ? `\nsaves as: ${r.sections.join(', ')}` : ''}\n${r.breaks} breaking, ${r.atRisk} at risk`}</title>
           </text>
           {rowCells(r.index).map((c) => {
             const key = `${c.rowKey}\u0000${c.columnKey}`;

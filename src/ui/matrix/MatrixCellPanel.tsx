@@ -4,7 +4,8 @@ import { byVerdict } from '../../analysis/verdict.ts';
 
 export interface MatrixCellPanelProps {
   readonly cell: MatrixCell;
-  readonly qomTypes: readonly string[];
+  /** The vmsd names (stream sections) the row's QOM type saves as. */
+  readonly sections: readonly string[];
   readonly direction: 'forward' | 'backward' | undefined;
   readonly narrowedTo: string | undefined;
   readonly onClose: () => void;
@@ -13,7 +14,7 @@ export interface MatrixCellPanelProps {
 const VERDICT_WORD: Readonly<Record<string, string>> = { breaks: 'breaks', 'at-risk': 'at risk', fine: 'fine' };
 
 /** One cell's findings: what the judge found for this device between these two versions. */
-export function MatrixCellPanel({ cell, qomTypes, direction, narrowedTo, onClose }: MatrixCellPanelProps): ReactElement {
+export function MatrixCellPanel({ cell, sections, direction, narrowedTo, onClose }: MatrixCellPanelProps): ReactElement {
   const findings = byVerdict(cell.findings);
   return (
     <section className="matrix-cell-panel" aria-label={`Findings for ${cell.device}, ${cell.source} → ${cell.dest}`} data-testid="matrix-cell-panel" data-row={cell.device} data-source={cell.source} data-dest={cell.dest}>
@@ -32,9 +33,14 @@ export function MatrixCellPanel({ cell, qomTypes, direction, narrowedTo, onClose
           {VERDICT_WORD[cell.verdict] ?? cell.verdict}
         </span>
       </p>
-      {qomTypes.length > 0 ? (
+      {sections.length > 0 ? (
         <p className="muted matrix-cell-qom">
-          QOM types: <span className="mono">{qomTypes.join(', ')}</span>
+          Saves as <span className="mono">{sections.join(', ')}</span>
+        </p>
+      ) : undefined}
+      {cell.notComparable !== undefined ? (
+        <p className="matrix-not-comparable" data-testid="matrix-not-comparable">
+          {cell.notComparable}
         </p>
       ) : undefined}
       {cell.inVm === false ? <p className="muted">The VM in {narrowedTo ?? 'the stream'} has no {cell.device}: nothing of it travels.</p> : undefined}

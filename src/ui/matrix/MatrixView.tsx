@@ -1,4 +1,5 @@
-import { useMemo, useRef, type ReactElement } from 'react';
+import { useMemo, useRef, type ReactElement, type ReactNode } from 'react';
+import { NotesList } from './NotesList.tsx';
 import { exportCsv, exportJson, exportPng, exportSvg } from '../export/export-files.ts';
 import { ExportMenu } from '../export/ExportMenu.tsx';
 import { useWorkspaceState, useWorkspaceStore } from '../workspace/workspace-context.ts';
@@ -14,6 +15,8 @@ import { useColorScheme } from './use-color-scheme.ts';
 import { useCompatMatrix } from './use-compat-matrix.ts';
 import { VersionedFileList } from './VersionedFileList.tsx';
 import { VersionInput } from './VersionInput.tsx';
+import { ReleaseBoardPane } from './board/ReleaseBoardPane.tsx';
+import type { MatrixLayout } from '../workspace/workspace-store.ts';
 
 const DIRECTIONS: readonly { readonly id: Direction; readonly label: string }[] = [
   { id: 'both', label: 'Both' },
@@ -21,11 +24,38 @@ const DIRECTIONS: readonly { readonly id: Direction; readonly label: string }[] 
   { id: 'backward', label: 'Backward' },
 ];
 
+const LAYOUTS: readonly { readonly id: MatrixLayout; readonly label: string; readonly title: string }[] = [
+  { id: 'board', label: 'Board', title: 'Every machine type at once: devices down, machine types and version pairs across' },
+  { id: 'pivot', label: 'Pivot', title: 'Machine types down, version pairs across: how many devices break' },
+  { id: 'machine', label: 'One machine type', title: 'One machine type as a heat map, optionally narrowed to the VM of a stream' },
+];
+
 /**
- * The Matrix tab: for one machine type, every device against every ordered pair of the loaded
- * QEMU releases, coloured by the judge's verdict; a cell opens its findings.
+ * The Matrix tab: the release board (every machine type of the loaded builds at once), its
+ * pivot, or one machine type's heat map; a cell opens its findings.
  */
 export function MatrixView(): ReactElement {
+  const store = useWorkspaceStore();
+  const { matrixLayout } = useWorkspaceState();
+  const switcher = (
+    <span className="segmented" role="radiogroup" aria-label="Layout">
+      {LAYOUTS.map((l) => (
+        <label key={l.id} className={matrixLayout === l.id ? 'on' : undefined} title={l.title}>
+          <input type="radio" name="matrix-layout" value={l.id} checked={matrixLayout === l.id} onChange={() => store.setMatrixLayout(l.id)} />
+          {l.label}
+        </label>
+      ))}
+    </span>
+  );
+  return (
+    <div className="view-body matrix-view" data-testid="matrix-view" data-layout={matrixLayout}>
+      {matrixLayout === 'machine' ? <MachineMatrix switcher={switcher} /> : <ReleaseBoardPane layout={matrixLayout} switcher={switcher} />}
+    </div>
+  );
+}
+
+/** One machine type: every device against every ordered pair of the loaded releases. */
+function MachineMatrix({ switcher }: { readonly switcher: ReactNode }): ReactElement {
   const store = useWorkspaceStore();
   const { matrixCell } = useWorkspaceState();
   const options = useMatrixOptions();
@@ -41,8 +71,9 @@ export function MatrixView(): ReactElement {
   const state = m.pending ? 'loading' : matrix === undefined ? 'empty' : 'ready';
 
   return (
-    <div className="view-body matrix-view" data-app-state={state} data-testid="matrix-view">
+    <div className="matrix-machine" data-app-state={state}>
       <div className="view-toolbar matrix-toolbar">
+        {switcher}
         <label className="tool-field">
           <span>Machine type</span>
           <select value={options.machine ?? ''} onChange={(e) => setMatrixOptions({ machine: e.target.value === '' ? undefined : e.target.value })} aria-label="Machine type" data-testid="matrix-machine">
@@ -117,13 +148,7 @@ export function MatrixView(): ReactElement {
                   onClose={() => store.selectMatrixCell(undefined)}
                 />
               )}
-              {[...m.notes, ...matrix.notes].length > 0 ? (
-                <ul className="matrix-notes">
-                  {[...m.notes, ...matrix.notes].map((n) => (
-                    <li key={n}>{n}</li>
-                  ))}
-                </ul>
-              ) : undefined}
+              <NotesList notes={[...m.notes, ...matrix.notes]} />
             </>
           ) : (
             <div className="matrix-empty">
@@ -134,13 +159,7 @@ export function MatrixView(): ReactElement {
                 and says whether it offers the machine type). Releases are read from names like <span className="mono">qemu-7.2.*</span>, from the reply dropped with a
                 manifest, or typed in the list on the right.
               </p>
-              {m.notes.length > 0 ? (
-                <ul className="matrix-notes">
-                  {m.notes.map((n) => (
-                    <li key={n}>{n}</li>
-                  ))}
-                </ul>
-              ) : undefined}
+              <NotesList notes={m.notes} />
             </div>
           )}
           <ObservedLoads />
@@ -149,7 +168,7 @@ export function MatrixView(): ReactElement {
           {openCell !== undefined ? (
             <MatrixCellPanel
               cell={openCell}
-              qomTypes={matrix?.qomTypes[openCell.device] ?? []}
+              sections={matrix?.sections[openCell.device] ?? []}
               direction={openPair?.direction}
               narrowedTo={openPair?.stream}
               onClose={() => store.selectMatrixCell(undefined)}

@@ -10,13 +10,15 @@ export interface VersionedFileListProps {
   readonly extra?: ((file: VersionedFile) => ReactNode) | undefined;
 }
 
-const KIND_WORD: Readonly<Record<VersionedFile['kind'], string>> = { 'vmstate-manifest': 'manifest', 'query-machines': 'machines', 'device-help': 'devices' };
+const KIND_WORD: Readonly<Record<VersionedFile['kind'], string>> = { 'vmstate-manifest': 'manifest', 'query-machines': 'machines', 'device-help': 'devices', 'device-models': 'models' };
 
 const SOURCE_WORD: Readonly<Record<string, string>> = {
   typed: 'typed',
+  text: 'text',
   folder: 'folder',
   'file name': 'name',
   'machine types': 'machines',
+  'manifest content': 'content',
   'next to': 'paired',
 };
 
@@ -30,7 +32,7 @@ export function VersionedFileList({ files, title, extra }: VersionedFileListProp
       ) : (
         <ul>
           {files.map((f) => (
-            <li key={f.file.id} className={f.problem !== undefined ? 'has-problem' : undefined} data-testid="versioned-file" data-name={f.file.file.name} data-version={f.version.version ?? ''}>
+            <li key={f.file.id} className={f.problem !== undefined ? 'has-problem' : undefined} data-testid="versioned-file" data-name={f.file.file.name} data-version={f.version.version ?? ''} data-flags={f.version.flags.map((x) => x.kind).join(' ')}>
               <span className="vf-kind">{KIND_WORD[f.kind]}</span>
               <span className="vf-name mono ellipsis" title={f.file.file.name}>
                 {f.file.file.name}
@@ -39,6 +41,11 @@ export function VersionedFileList({ files, title, extra }: VersionedFileListProp
               <span className="vf-source muted" title={f.version.why}>
                 {f.version.source !== undefined ? SOURCE_WORD[f.version.source] : 'unknown'}
               </span>
+              {f.version.flags.some((x) => x.kind !== 'duplicate') ? (
+                <span className="vf-flag warn-text" title={f.version.flags.map((x) => x.message).join('\n')} aria-label={f.version.flags.map((x) => x.message).join('; ')}>
+                  !
+                </span>
+              ) : undefined}
               {extra?.(f)}
               {f.problem !== undefined ? <span className="vf-problem error-text">{f.problem}</span> : undefined}
             </li>

@@ -7,14 +7,14 @@ import type { HeatMap } from './matrix-layout.ts';
 
 export { matrixJson } from '../../analysis/matrix-json.ts';
 
-export const MATRIX_CSV_HEADER = ['device', 'qom types', 'source', 'destination', 'direction', 'verdict', 'breaking', 'at risk', 'findings', 'in the VM'] as const;
+export const MATRIX_CSV_HEADER = ['device', 'sections', 'source', 'destination', 'direction', 'verdict', 'breaking', 'at risk', 'findings', 'in the VM'] as const;
 
 /** One line per cell on show, rows in the map's order. */
 export function matrixCsvRows(map: HeatMap): (string | number)[][] {
   const direction = new Map(map.columns.map((c) => [c.key, c.direction]));
   return map.cells.map((c) => [
     c.rowKey,
-    (map.rows[c.row]?.qomTypes ?? []).join(' '),
+    (map.rows[c.row]?.sections ?? []).join(' '),
     c.cell.source,
     c.cell.dest,
     direction.get(c.columnKey) ?? '',

@@ -25,7 +25,7 @@ export interface HeatRow {
   readonly key: string;
   readonly index: number;
   readonly y: number;
-  readonly qomTypes: readonly string[];
+  readonly sections: readonly string[];
   readonly verdict: Verdict;
   readonly breaks: number;
   readonly atRisk: number;
@@ -85,7 +85,7 @@ export const CELL_HEIGHT = 18;
 export const HEADER_HEIGHT = 34;
 const LABEL_CHAR_PX = 6.7;
 
-interface Palette {
+export interface Palette {
   readonly verdict: Readonly<Record<Verdict, string>>;
   /** A fine cell with nothing to say. */
   readonly empty: string;
@@ -108,6 +108,11 @@ const PALETTES: Readonly<Record<Scheme, Palette>> = {
     ink: { breaks: '#ffffff', 'at-risk': '#fff3e0', fine: '#d7f0dc' },
   },
 };
+
+/** The verdict colours of a colour scheme, shared by the heat map and the board. */
+export function verdictPalette(scheme: Scheme): Palette {
+  return PALETTES[scheme];
+}
 
 function pick(scheme: readonly (readonly string[])[], at: number): string {
   return scheme[9]?.[at] ?? '#888888';
@@ -155,7 +160,7 @@ export function heatMap(matrix: CompatMatrix, options: HeatOptions): HeatMap {
     fill: color(c.verdict),
     narrowedTo: c.narrowedTo,
   }));
-  const rows: HeatRow[] = layout.rows.map((r) => ({ key: r.key, index: r.index, y: y(r.index) ?? 0, qomTypes: r.qomTypes, verdict: r.verdict, breaks: r.breaks, atRisk: r.atRisk }));
+  const rows: HeatRow[] = layout.rows.map((r) => ({ key: r.key, index: r.index, y: y(r.index) ?? 0, sections: r.sections, verdict: r.verdict, breaks: r.breaks, atRisk: r.atRisk }));
   const byPos = new Map(layout.cells.map((c) => [c.row * layout.columns.length + c.column, c]));
   const cells: HeatCell[] = [];
   for (const row of rows) {

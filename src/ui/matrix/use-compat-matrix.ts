@@ -47,7 +47,7 @@ export function useCompatMatrix(): MatrixState {
   const streamFile = activeFile(state, 'stream');
   const decode = useStreamDecode(options.narrow ? streamFile?.file : undefined);
 
-  const files = versioned.files.filter((f) => f.kind !== 'device-help');
+  const files = versioned.files.filter((f) => f.kind === 'vmstate-manifest' || f.kind === 'query-machines');
   const manifests: MatrixManifest[] = [];
   const machines: MatrixMachines[] = [];
   const notes: string[] = [];

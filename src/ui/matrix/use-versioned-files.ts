@@ -4,6 +4,7 @@
  */
 import { useMemo } from 'react';
 import { parseDeviceHelp, type DeviceHelpEntry } from '../../analysis/device-help.ts';
+import { parseDeviceModels, type DeviceModelManifest } from '../../manifest/device-models.ts';
 import type { QueryMachines, VmstateManifest } from '../../manifest/index.ts';
 import type { Parsed } from '../../worker/parse-protocol.ts';
 import { useParsedFiles, type ParsedFile } from '../workspace/use-file-content.ts';
@@ -13,7 +14,7 @@ import type { FileVersion } from './file-versions.ts';
 import { useFileVersions } from './use-file-versions.ts';
 import { useStableList } from './use-stable-list.ts';
 
-export type VersionedKind = 'vmstate-manifest' | 'query-machines' | 'device-help';
+export type VersionedKind = 'vmstate-manifest' | 'query-machines' | 'device-help' | 'device-models';
 
 export interface VersionedFile {
   readonly file: WorkspaceFile;
@@ -25,6 +26,8 @@ export interface VersionedFile {
   readonly manifest?: VmstateManifest | undefined;
   readonly machines?: QueryMachines | undefined;
   readonly devices?: readonly DeviceHelpEntry[] | undefined;
+  /** A device-model manifest (`migscope device-manifest`): what a host offers or a VM needs. */
+  readonly models?: DeviceModelManifest | undefined;
 }
 
 export interface VersionedFiles {
@@ -36,9 +39,10 @@ export function useVersionedFiles(): VersionedFiles {
   const manifests = useParsedFiles('vmstate-manifest');
   const machines = useParsedFiles('query-machines');
   const devices = useParsedFiles('device-help');
+  const models = useParsedFiles('device-models');
   const versions = useFileVersions();
   const state = useWorkspaceState();
-  const all = [...manifests, ...machines, ...devices];
+  const all = [...manifests, ...machines, ...devices, ...models];
   // Query results keep their data objects: the list is the same while nothing was parsed anew.
   const signature = useStableList(all.flatMap((p) => [p.file, p.query.data, p.query.error]));
   return useMemo(() => {
@@ -49,6 +53,7 @@ export function useVersionedFiles(): VersionedFiles {
     add(manifests, 'vmstate-manifest');
     add(machines, 'query-machines');
     add(devices, 'device-help');
+    add(models, 'device-models');
     // In the order they were added, as the Files panel lists them.
     const order = new Map(state.files.map((f, i) => [f.id, i]));
     out.sort((a, b) => (order.get(a.file.id) ?? 0) - (order.get(b.file.id) ?? 0));
@@ -64,6 +69,10 @@ function toVersioned(p: ParsedFile, kind: VersionedKind, version: FileVersion): 
   if (data === undefined) return { ...base, pending: true, problem: undefined };
   if (data.as === 'vmstate-manifest') return data.result.ok ? { ...base, pending: false, problem: undefined, manifest: data.result.value } : { ...base, pending: false, problem: data.result.error.message };
   if (data.as === 'query-machines') return data.result.ok ? { ...base, pending: false, problem: undefined, machines: data.result.value } : { ...base, pending: false, problem: data.result.error.message };
+  if (data.as === 'text' && kind === 'device-models') {
+    const parsed = parseDeviceModels(data.text, p.file.file.name);
+    return parsed.ok ? { ...base, pending: false, problem: undefined, models: parsed.value } : { ...base, pending: false, problem: parsed.error.message };
+  }
   if (data.as === 'text') {
     const list = parseDeviceHelp(data.text);
     return list.length > 0 ? { ...base, pending: false, problem: undefined, devices: list } : { ...base, pending: false, problem: 'no `name "..."` device entries' };

@@ -7,6 +7,8 @@ export interface TiersGridProps {
   readonly rows: readonly MachineTierRow[];
   readonly selected: string | undefined;
   readonly onSelect: (name: string) => void;
+  /** Whether manifests checked the promises (the label then says kept, broken, ended). */
+  readonly checked: boolean;
 }
 
 const TIER_SHORT: Readonly<Record<string, string>> = {
@@ -15,19 +17,19 @@ const TIER_SHORT: Readonly<Record<string, string>> = {
 };
 
 /** Machine types down, builds across; each cell says whether that build offers the type. */
-export function TiersGrid({ versions, rows, selected, onSelect }: TiersGridProps): ReactElement {
+export function TiersGrid({ versions, rows, selected, onSelect, checked }: TiersGridProps): ReactElement {
   return (
     <table className="tiers-grid" data-testid="tiers-grid">
       <thead>
         <tr>
           <th scope="col">machine type</th>
           <th scope="col">kind</th>
+          <th scope="col">tier</th>
           {versions.map((v) => (
             <th key={v} scope="col" className="tiers-version">
               QEMU {v}
             </th>
           ))}
-          <th scope="col">tier</th>
         </tr>
       </thead>
       <tbody>
@@ -45,6 +47,9 @@ export function TiersGrid({ versions, rows, selected, onSelect }: TiersGridProps
               </button>
             </th>
             <td className="muted">{r.kind}</td>
+            <td className={`tier-label tier-${r.tier === 'forward migration promised' ? 'promised' : 'none'} standing-${r.standing}`} title={r.reason} data-standing={r.standing} data-testid="tier-label">
+              {checked ? r.label : (TIER_SHORT[r.tier] ?? r.tier)}
+            </td>
             {r.cells.map((c) => {
               const word = cellWord(c);
               return (
@@ -55,9 +60,6 @@ export function TiersGrid({ versions, rows, selected, onSelect }: TiersGridProps
                 </td>
               );
             })}
-            <td className={`tier-label tier-${r.tier === 'forward migration promised' ? 'promised' : 'none'}`} title={r.reason}>
-              {TIER_SHORT[r.tier] ?? r.tier}
-            </td>
           </tr>
         ))}
       </tbody>

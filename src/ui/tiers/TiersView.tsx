@@ -1,7 +1,10 @@
 import { useMemo, useState, type ReactElement } from 'react';
+import { NotesList } from '../matrix/NotesList.tsx';
+import { deviceManifest, vmDeviceManifest } from '../../analysis/device-manifest.ts';
 import { exportCsv, exportJson } from '../export/export-files.ts';
 import { ExportMenu } from '../export/ExportMenu.tsx';
 import { VersionedFileList } from '../matrix/VersionedFileList.tsx';
+import { DeviceTiers } from './DeviceTiers.tsx';
 import { NoVmstateDevices } from './NoVmstateDevices.tsx';
 import { TierDetails } from './TierDetails.tsx';
 import { TierKeeps } from './TierKeeps.tsx';
@@ -23,7 +26,12 @@ const KINDS: readonly { readonly id: KindFilter; readonly label: string }[] = [
  * migrate.
  */
 export function TiersView(): ReactElement {
-  const { pending, files, tiers, notes } = useMachineTiers();
+  const { pending, files, tiers, notes, builds } = useMachineTiers();
+  // Device version manifests of each build with a manifest: what a host accepts, what a VM sends.
+  const manifestExports = builds.flatMap((b) => [
+    { label: `Device manifest of ${b.version} (JSON)`, run: () => exportJson(`qemu-${b.version}.device-manifest.json`, deviceManifest(b.manifest, b.machines)) },
+    { label: `What a VM of ${b.version} sends (JSON)`, run: () => exportJson(`qemu-${b.version}.vm-device-manifest.json`, vmDeviceManifest(b.manifest)) },
+  ]);
   const [kind, setKind] = useState<KindFilter>('all');
   const [text, setText] = useState('');
   const [changing, setChanging] = useState(false);
@@ -70,6 +78,7 @@ export function TiersView(): ReactElement {
                 },
               },
               { label: 'Everything (JSON)', run: () => exportJson(`${base}.json`, tiers) },
+              ...manifestExports,
             ]}
           />
         ) : undefined}
@@ -84,19 +93,14 @@ export function TiersView(): ReactElement {
             </div>
           ) : (
             <>
-              <TiersGrid versions={tiers.versions} rows={rows} selected={selected} onSelect={setSelected} />
+              <TiersGrid versions={tiers.versions} rows={rows} selected={selected} onSelect={setSelected} checked={tiers.checkedWith.length > 0} />
               {rows.length === 0 ? <p className="muted">No machine type matches.</p> : undefined}
+              <DeviceTiers tiers={tiers} />
               <TierKeeps keeps={tiers.keeps} />
               <NoVmstateDevices tiers={tiers} />
             </>
           )}
-          {notes.length > 0 ? (
-            <ul className="matrix-notes">
-              {notes.map((n) => (
-                <li key={n}>{n}</li>
-              ))}
-            </ul>
-          ) : undefined}
+          <NotesList notes={notes} />
         </div>
         <aside className="matrix-side">
           {selectedRow !== undefined ? <TierDetails row={selectedRow} /> : tiers !== undefined ? <p className="muted matrix-side-hint">Pick a machine type to see its tier and why.</p> : undefined}

@@ -33,12 +33,14 @@ export function cellWord(cell: MachineTierCell): string {
 
 export function tiersCsv(tiers: MachineTiers): { readonly header: string[]; readonly rows: string[][] } {
   return {
-    header: ['machine type', 'kind', 'family', 'tier', ...tiers.versions.map((v) => `in ${v}`), 'default in', 'reason'],
+    header: ['machine type', 'kind', 'family', 'tier', 'standing', 'breaking devices', ...tiers.versions.map((v) => `in ${v}`), 'default in', 'reason'],
     rows: tiers.machines.map((m) => [
       m.name,
       m.kind,
       m.family,
       m.tier,
+      m.label,
+      m.breaks.map((b) => `${b.qomType} ${b.source}->${b.dest}`).join('; '),
       ...m.cells.map(cellWord),
       m.cells.filter((c) => c.isDefault).map((c) => c.version).join(' '),
       m.reason,

@@ -48,12 +48,12 @@ export const VIEWS: readonly ViewInfo[] = [
   {
     id: 'matrix',
     label: 'Matrix',
-    question: 'Which devices break between which QEMU versions, both directions?',
+    question: 'Which devices break between which QEMU versions, for every machine type, both directions?',
     needs: [
       { kind: 'vmstate-manifest', how: 'one per QEMU version (two or more)', required: true },
-      { kind: 'query-machines', how: 'one per version, for which machine types exist', required: false },
-      { kind: 'load-outcomes', how: 'real load outcomes (migscope run), shown beside the predictions', required: false },
-      { kind: 'stream', how: 'narrows the matrix to the VM it holds', required: false },
+      { kind: 'query-machines', how: 'one per version, for which machine types exist (with compat properties: what each pins)', required: false },
+      { kind: 'load-outcomes', how: 'real load outcomes (migscope run writes them), marked against the predictions', required: false },
+      { kind: 'stream', how: 'narrows one machine type to the VM it holds', required: false },
     ],
   },
   {
@@ -67,6 +67,12 @@ export const VIEWS: readonly ViewInfo[] = [
     ],
   },
   {
+    id: 'compat',
+    label: 'Compat props',
+    question: 'What does each machine type pin, and which of it changes migration state?',
+    needs: [{ kind: 'query-machines', how: 'one per QEMU build, queried with "compat-props": true (9.1 and later)', required: true }],
+  },
+  {
     id: 'hosts',
     label: 'Hosts',
     question: 'Which of these hosts can this VM migrate to?',
@@ -75,6 +81,7 @@ export const VIEWS: readonly ViewInfo[] = [
       { kind: 'vmstate-manifest', how: 'one per candidate host', required: true },
       { kind: 'query-machines', how: 'one per candidate host', required: false },
       { kind: 'device-help', how: 'one per candidate host', required: false },
+      { kind: 'device-models', how: "a host's exported device manifest, or what the VM needs", required: false },
     ],
   },
 ];

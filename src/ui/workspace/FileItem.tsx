@@ -2,6 +2,8 @@ import type { ReactElement } from 'react';
 import { humanBytes } from '../stream/format-value.ts';
 import { detectionLabel, wrappingLabel } from './file-kinds.ts';
 import { FileName } from './FileName.tsx';
+import type { FileVersion } from '../matrix/file-versions.ts';
+import { ReleaseChip } from './ReleaseChip.tsx';
 import type { Role, WorkspaceFile } from './workspace-store.ts';
 
 export interface FileItemProps {
@@ -9,6 +11,8 @@ export interface FileItemProps {
   /** The role the file can play (stream, save trace, load log); absent for the other kinds. */
   readonly role: Role | undefined;
   readonly active: boolean;
+  /** The build it describes, for the kinds a release belongs to. */
+  readonly release: FileVersion | undefined;
   readonly onActivate: () => void;
   readonly onRemove: () => void;
 }
@@ -16,7 +20,7 @@ export interface FileItemProps {
 const ROLE_WORD: Readonly<Record<Role, string>> = { stream: 'stream', save: 'save-side trace', load: 'load-side log' };
 
 /** One loaded file: what it was recognised as, its size, whether views show it, and ×. */
-export function FileItem({ file, role, active, onActivate, onRemove }: FileItemProps): ReactElement {
+export function FileItem({ file, role, active, release, onActivate, onRemove }: FileItemProps): ReactElement {
   const { name, size } = file.file;
   const d = file.detection;
   const kind = d?.kind ?? 'detecting';
@@ -36,6 +40,7 @@ export function FileItem({ file, role, active, onActivate, onRemove }: FileItemP
         </span>
         <FileName name={name} />
       </label>
+      {release !== undefined ? <ReleaseChip fileId={file.id} fileName={name} version={release} /> : undefined}
       <span className="file-size">
         {humanBytes(size)}
         {wrap !== undefined ? ` · ${wrap}` : ''}

@@ -1,8 +1,13 @@
 import { useState, type ReactElement } from 'react';
+import { useFileVersions } from '../matrix/use-file-versions.ts';
 import { detectionLabel } from './file-kinds.ts';
 import { FileItem } from './FileItem.tsx';
 import './workspace.css';
+import type { FileKind } from './detect-file.ts';
 import { roleOf, type WorkspaceState, type WorkspaceStore } from './workspace-store.ts';
+
+/** Kinds one build wrote: a load outcome table spans builds, and unknown files say nothing. */
+const LABELLED: ReadonlySet<FileKind> = new Set(['stream', 'vmstate-manifest', 'query-machines', 'device-help', 'trace-log', 'command-line', 'device-models']);
 
 export interface FilesPanelProps {
   readonly state: WorkspaceState;
@@ -16,6 +21,7 @@ export interface FilesPanelProps {
 export function FilesPanel({ state, store }: FilesPanelProps): ReactElement {
   const { files, active } = state;
   const [open, setOpen] = useState(true);
+  const versions = useFileVersions();
   return (
     <section className={`files-panel${open ? '' : ' collapsed'}`} aria-label="Files" data-testid="files-panel">
       <h2 className="files-title">
@@ -42,6 +48,7 @@ export function FilesPanel({ state, store }: FilesPanelProps): ReactElement {
                 file={f}
                 role={role}
                 active={role !== undefined && active[role] === f.id}
+                release={f.detection !== undefined && LABELLED.has(f.detection.kind) ? versions.of(f.id) : undefined}
                 onActivate={() => role !== undefined && store.setActive(role, f.id)}
                 onRemove={() => store.remove(f.id)}
               />

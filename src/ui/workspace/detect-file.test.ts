@@ -39,7 +39,7 @@ function expectedFor(rel: string): Expected {
   if (rel.startsWith('runs/') && base.endsWith('.log')) return { kind: 'trace-log', wrapping, side: 'load' };
   if (rel.startsWith('runs/') && base.endsWith('.summary.txt')) return { kind: 'unknown' };
   // Real load outcomes (src_version, dst_version, machine, config, outcome ...): migscope run's shape.
-  if (/^(?:loads\/(?:mismatch\/)?|real-runs\/|runs\/[^/]+\/)(?:results|aarch64)\.csv$/.test(rel)) return { kind: 'load-outcomes', wrapping };
+  if (/^(?:loads\/(?:mismatch\/)?|real-runs\/|runs\/[^/]+\/)(?:results|aarch64|board-breaks)\.csv$/.test(rel)) return { kind: 'load-outcomes', wrapping };
   // fixtures/libvirt: virsh save files, domain logs, virsh output, QMP transcripts.
   if (rel.startsWith('libvirt/') && base.endsWith('.save')) return { kind: 'stream', wrapping: 'libvirt' };
   if (rel.startsWith('libvirt/') && base === 'source-domain.log') return { kind: 'trace-log', wrapping, side: 'save' };

@@ -9,11 +9,13 @@
  */
 import { readDestInput } from '../../analysis/explain/dest-log-input.ts';
 import { parseQemuCommandLine } from '../../analysis/explain/qemu-cmdline.ts';
+import { looksLikeLoadOutcomes } from '../../analysis/observed-loads.ts';
+import { qemuVersionInText } from '../../analysis/release-label.ts';
 import { looksLikeRunResults } from '../../analysis/run-results.ts';
 import { looksLikeDevicePropertiesHelp } from '../../manifest/device-properties.ts';
 import { parseLogLine } from '../../trace/log-line.ts';
 
-export type FileKind = 'stream' | 'vmstate-manifest' | 'query-machines' | 'device-help' | 'device-properties' | 'trace-log' | 'command-line' | 'load-outcomes' | 'unknown';
+export type FileKind = 'stream' | 'vmstate-manifest' | 'query-machines' | 'device-help' | 'device-properties' | 'trace-log' | 'command-line' | 'device-models' | 'load-outcomes' | 'unknown';
 
 /** What the content was wrapped in. */
 export type Wrapping = 'none' | 'gzip' | 'libvirt' | 'libvirt+gzip';
@@ -28,6 +30,8 @@ export interface Detection {
   readonly side?: LogSide;
   /** Manifests (`vmschkmachine`) and command lines (`-machine`): the machine type named. */
   readonly machine?: string;
+  /** A QEMU version the content names (a libvirt log's header, a QMP greeting, a .cmd file's comment). */
+  readonly version?: string;
   /** One line on why: what was found where. Shown to the user as text. */
   readonly detail: string;
 }
@@ -72,12 +76,19 @@ export function sniffContent(head: Uint8Array, truncated: boolean): Omit<Detecti
     if (lastNewline > 0) text = text.slice(0, lastNewline);
   }
   text = text.replace(/^\uFEFF/, '');
+  const found = sniffText(text);
+  // The build a text names is release evidence (release-evidence.ts); a manifest names none.
+  const version = found.kind !== 'vmstate-manifest' ? qemuVersionInText(text) : undefined;
+  return version !== undefined ? { ...found, version } : found;
+}
+
+function sniffText(text: string): Omit<Detection, 'wrapping'> {
   const start = text.trimStart();
   const wrapped = sniffDestWrapper(text);
   if (wrapped !== undefined) return wrapped;
   if (start.startsWith('{') || start.startsWith('[')) return sniffJson(start);
   // Before the log lines: its first_error_line column quotes QEMU's messages.
-  if (looksLikeRunResults(text)) {
+  if (looksLikeRunResults(text) || looksLikeLoadOutcomes(text)) {
     const rows = text.split('\n').filter((l) => l.trim() !== '').length - 1;
     return { kind: 'load-outcomes', detail: `load outcomes (CSV with src_version, dst_version, machine, config, outcome; ${rows} rows in the first ${Math.ceil(text.length / 1024)} KiB)` };
   }
@@ -133,6 +144,8 @@ function sniffJson(text: string): Omit<Detection, 'wrapping'> {
   if (machineEntry && (/^\{\s*"return"\s*:\s*\[/.test(text) || text.startsWith('['))) {
     return { kind: 'query-machines', detail: 'QMP query-machines reply' };
   }
+  // migscope device-manifest's output and the 2020 device-model shape: [{"model": ...}, ...].
+  if (/^\[\s*\{\s*"model"\s*:/.test(text)) return { kind: 'device-models', detail: 'device-model manifest (model, params, versions)' };
   return { kind: 'unknown', detail: 'JSON, but neither a -dump-vmstate manifest nor a query-machines reply' };
 }
 

@@ -9,6 +9,7 @@ const KIND_LABEL: Readonly<Record<FileKind, string>> = {
   'device-properties': 'device defaults',
   'trace-log': 'trace log',
   'command-line': 'command line',
+  'device-models': 'device models',
   'load-outcomes': 'load outcomes',
   unknown: 'not recognised',
 };
@@ -22,6 +23,7 @@ export const KIND_SOURCE: Readonly<Record<FileKind, string>> = {
   'device-properties': 'qemu-system-* -device NAME,help (one or more devices)',
   'trace-log': "-trace 'vmstate_*' -trace 'savevm_*' … -D FILE, or the destination's stderr",
   'command-line': 'the QEMU command line (or a .cmd file)',
+  'device-models': 'migscope device-manifest --json, or a device-model manifest',
   'load-outcomes': 'a CSV of real loads: src_version,dst_version,machine,config,outcome (migscope run writes one)',
   unknown: '',
 };

@@ -21,6 +21,7 @@ const PARSE_AS: Readonly<Partial<Record<FileKind, ParseAs>>> = {
   'device-help': 'text',
   'device-properties': 'text',
   'command-line': 'text',
+  'device-models': 'text',
   'load-outcomes': 'text',
 };
 

@@ -8,7 +8,14 @@
  */
 import { detectFile, type Detection, type FileKind } from './detect-file.ts';
 
-export type ViewId = 'stream' | 'timeline' | 'explain' | 'matrix' | 'tiers' | 'hosts';
+export type ViewId = 'stream' | 'timeline' | 'explain' | 'matrix' | 'tiers' | 'compat' | 'hosts';
+
+/**
+ * How the Matrix view lays out: the release board (every machine type, grouped), its pivot
+ * (machine types × pairs, breaking devices counted), or one machine type's heat map.
+ */
+export type MatrixLayout = 'board' | 'pivot' | 'machine';
+export const MATRIX_LAYOUTS: readonly MatrixLayout[] = ['board', 'pivot', 'machine'];
 
 /** What a view shows one of at a time: the stream, the save-side trace, the load-side log. */
 export type Role = 'stream' | 'save' | 'load';
@@ -91,6 +98,7 @@ export interface WorkspaceState {
   /** What the user last selected in the Stream view (not the view's own opening choice). */
   readonly selection: StreamSelection | undefined;
   readonly matrixCell: MatrixCell | undefined;
+  readonly matrixLayout: MatrixLayout;
   /** The guided tour's step (0-based) while the tour is open. */
   readonly tourStep: number | undefined;
   /** Bumped on every change; the idle probe compares it with what React rendered. */
@@ -136,6 +144,7 @@ const INITIAL: WorkspaceState = {
   focus: undefined,
   selection: undefined,
   matrixCell: undefined,
+  matrixLayout: 'board',
   tourStep: undefined,
   version: 0,
 };
@@ -234,6 +243,11 @@ export class WorkspaceStore {
 
   selectMatrixCell(cell: MatrixCell | undefined): void {
     this.update((s) => (s.matrixCell?.row === cell?.row && s.matrixCell?.col === cell?.col ? s : { ...s, matrixCell: cell }));
+  }
+
+  /** Another layout of the Matrix view; a selected cell belongs to one layout, so it closes. */
+  setMatrixLayout(layout: MatrixLayout): void {
+    this.update((s) => (s.matrixLayout === layout ? s : { ...s, matrixLayout: layout, matrixCell: undefined }));
   }
 
   /** Opens the tour at a step (0-based), or closes it with undefined. */
