@@ -148,7 +148,7 @@ test('the samples menu and #sample= choose the sample', async ({ page }) => {
   await page.getByRole('button', { name: /Samples/ }).click();
   // Four healthy streams (one of them ppc64), a failed load, two hosts' files, the 10.0 -> 11.1
   // ring-size failure, the release board's four builds.
-  await expect(page.getByRole('menuitemradio')).toHaveCount(6);
+  await expect(page.getByRole('menuitemradio')).toHaveCount(8);
   await page.getByRole('menuitemradio', { name: /pc-q35-11\.1-minimal/ }).click();
   await expect(app.machineType()).toHaveText('pc-q35-11.1');
   await app.waitForIdle();

@@ -49,7 +49,15 @@ export function MatrixView(): ReactElement {
   );
   return (
     <div className="view-body matrix-view" data-testid="matrix-view" data-layout={matrixLayout}>
-      {matrixLayout === 'machine' ? <MachineMatrix switcher={switcher} /> : <ReleaseBoardPane layout={matrixLayout} switcher={switcher} />}
+      {matrixLayout === 'machine' ? (
+        <MachineMatrix switcher={switcher} />
+      ) : (
+        <>
+          <ReleaseBoardPane layout={matrixLayout} switcher={switcher} />
+          {/* Real load outcomes row by row, each failed one a way into Explain (the board marks its cells with them). */}
+          <ObservedLoads />
+        </>
+      )}
     </div>
   );
 }
