@@ -13,6 +13,7 @@
  * those checks (src/analysis/runtime-checks) look at values inside the stream, which no manifest
  * shows.
  */
+import { readCsvRecords } from '../lib/csv-read.ts';
 import { compareVersions } from './machine-names.ts';
 import { pairKey, type ReleaseBoard } from './release-board.ts';
 import { ARM_CPREG_CHECK } from './runtime-checks/arm-cpregs.ts';
@@ -42,32 +43,25 @@ export interface LoadCsvError {
   readonly message: string;
 }
 
-/** Lines longer than this are not load rows; the reader stops there rather than scan them. */
-const MAX_LINE = 64 * 1024;
 const REQUIRED = ['src_version', 'dst_version', 'machine', 'config', 'outcome'] as const;
 
-/** True when the text starts with a header naming the columns this reader needs. */
-export function looksLikeLoadOutcomes(text: string): boolean {
-  const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  const cols = csvLine(first).map((c) => c.trim().toLowerCase());
-  return REQUIRED.every((r) => cols.includes(r));
-}
+/** The header names the columns this reader needs: the same test as a `migscope run` results file. */
+export { looksLikeRunResults as looksLikeLoadOutcomes } from './run-results.ts';
 
+/**
+ * The rows of a load-outcome CSV (`fixtures/real-runs/results.csv`, `migscope run`'s results file), read
+ * by the one CSV reader (src/lib/csv-read.ts, linear in the text); rows whose outcome is neither
+ * SUCCEEDED nor FAILED are skipped with the reason, for the board marks only those.
+ */
 export function parseLoadOutcomes(text: string): { readonly ok: true; readonly loads: readonly ObservedLoad[]; readonly skipped: readonly LoadCsvError[] } | { readonly ok: false; readonly error: LoadCsvError } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = csvLine(lines[0] ?? '').map((c) => c.trim().toLowerCase());
+  const [first = [], ...records] = readCsvRecords(text);
+  const header = first.map((c) => c.trim().toLowerCase());
   const at = (name: string): number => header.indexOf(name);
   for (const r of REQUIRED) if (at(r) < 0) return { ok: false, error: { line: 1, message: `no ${r} column (the header has ${header.join(', ')})` } };
   const loads: ObservedLoad[] = [];
   const skipped: LoadCsvError[] = [];
-  lines.slice(1).forEach((raw, i) => {
+  records.forEach((f, i) => {
     const line = i + 2;
-    if (raw.trim() === '') return;
-    if (raw.length > MAX_LINE) {
-      skipped.push({ line, message: `longer than ${MAX_LINE} characters` });
-      return;
-    }
-    const f = csvLine(raw);
     const get = (name: string): string => (at(name) >= 0 ? (f[at(name)] ?? '').trim() : '');
     const outcome = get('outcome').toUpperCase();
     if (outcome !== 'SUCCEEDED' && outcome !== 'FAILED') {
@@ -79,29 +73,6 @@ export function parseLoadOutcomes(text: string): { readonly ok: true; readonly l
     loads.push({ line, source: get('src_version'), dest: get('dst_version'), machine: get('machine'), config: get('config'), outcome, firstError: get('first_error_line'), arch: arch === '' ? undefined : arch, devices });
   });
   return { ok: true, loads, skipped };
-}
-
-/** RFC 4180 fields of one line (a quoted field may hold commas and doubled quotes). Linear. */
-function csvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') {
-      out.push(field);
-      field = '';
-    } else field += ch;
-  }
-  out.push(field);
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

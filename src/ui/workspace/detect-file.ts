@@ -9,7 +9,6 @@
  */
 import { readDestInput } from '../../analysis/explain/dest-log-input.ts';
 import { parseQemuCommandLine } from '../../analysis/explain/qemu-cmdline.ts';
-import { looksLikeLoadOutcomes } from '../../analysis/observed-loads.ts';
 import { qemuVersionInText } from '../../analysis/release-label.ts';
 import { looksLikeRunResults } from '../../analysis/run-results.ts';
 import { looksLikeDevicePropertiesHelp } from '../../manifest/device-properties.ts';
@@ -88,7 +87,7 @@ function sniffText(text: string): Omit<Detection, 'wrapping'> {
   if (wrapped !== undefined) return wrapped;
   if (start.startsWith('{') || start.startsWith('[')) return sniffJson(start);
   // Before the log lines: its first_error_line column quotes QEMU's messages.
-  if (looksLikeRunResults(text) || looksLikeLoadOutcomes(text)) {
+  if (looksLikeRunResults(text)) {
     const rows = text.split('\n').filter((l) => l.trim() !== '').length - 1;
     return { kind: 'load-outcomes', detail: `load outcomes (CSV with src_version, dst_version, machine, config, outcome; ${rows} rows in the first ${Math.ceil(text.length / 1024)} KiB)` };
   }
