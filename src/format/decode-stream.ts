@@ -214,6 +214,7 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
       checks: [],
       diagnostics,
       rootChildren,
+      footersOptional: result.configuration === undefined,
       announce: (section) => {
         sections.push(section);
         records.push(section);
@@ -332,6 +333,12 @@ interface SectionContext {
   readonly diagnostics: Diagnostic[];
   readonly rootChildren: DecodedNode[];
   readonly announce: (section: SectionRecord) => void;
+  /**
+   * Section footers may be missing: a stream without a configuration section comes from a
+   * source with send-configuration off, which hw_compat_2_3 sets together with
+   * send-section-footer off (machine types 2.3 and older, 5.2 - 11.1).
+   */
+  readonly footersOptional: boolean;
 }
 
 async function decodeSection(ctx: SectionContext, type: number, at: number): Promise<SectionRecord> {
@@ -459,7 +466,10 @@ async function decodeSection(ctx: SectionContext, type: number, at: number): Pro
     cur.seek(footerAt);
   }
   record.bodyEnd = cur.pos;
-  await readFooter(cur, sectionId, info, path, children);
+  const footer = await readFooter(cur, sectionId, info, path, children, ctx.footersOptional);
+  if (!footer && !ctx.diagnostics.some((d) => d.code === 'NO_SECTION_FOOTERS')) {
+    ctx.diagnostics.push({ severity: 'info', code: 'NO_SECTION_FOOTERS', offset: cur.pos, message: `no section footers: the source had send-section-footer off (machine types 2.3 and older, with send-configuration off); '${info.idstr}' ends where the next record begins` });
+  }
   record.end = cur.pos;
   node.end = cur.pos;
   return record;
@@ -552,11 +562,16 @@ function sectionHeaderNode(type: number, at: number, bodyStart: number, sectionI
   return { kind: 'header', name: 'header', path: hp, start: at, end: bodyStart, children: kids };
 }
 
-async function readFooter(cur: Cursor, sectionId: number, info: KnownSection, path: readonly string[], children: DecodedNode[]): Promise<void> {
+/** False when the footer is optional and absent (the cursor stays where the next record begins). */
+async function readFooter(cur: Cursor, sectionId: number, info: KnownSection, path: readonly string[], children: DecodedNode[], optional: boolean): Promise<boolean> {
   const at = cur.pos;
   cur.path = [...path, 'footer'];
   await cur.need(1, 'section footer');
   const marker = cur.u8();
+  if (marker !== QEMU_VM_SECTION_FOOTER && optional) {
+    cur.seek(at);
+    return false;
+  }
   if (marker !== QEMU_VM_SECTION_FOOTER) {
     const hint = marker === 0x05 ? ' (a subsection the vmdesc does not list follows the body)' : '';
     throw new DecodeError('SECTION_FOOTER_MISMATCH', at, cur.path, `Missing section footer for ${info.idstr}${hint}`, '0x7e (QEMU_VM_SECTION_FOOTER)', `0x${marker.toString(16).padStart(2, '0')}`);
@@ -566,6 +581,7 @@ async function readFooter(cur: Cursor, sectionId: number, info: KnownSection, pa
     throw new DecodeError('SECTION_FOOTER_MISMATCH', at + 1, cur.path, `Mismatched section id in footer for ${info.idstr} - read 0x${id.toString(16)} expected 0x${sectionId.toString(16)}`, `${sectionId}`, `${id}`);
   }
   children.push({ kind: 'footer', name: 'footer', path: cur.path, start: at, end: cur.pos, value: id });
+  return true;
 }
 
 /**
