@@ -87,7 +87,7 @@ export function TourPanel(): ReactElement | undefined {
           <ol className="tour-parts mono" aria-label="Parts of these bytes">
             {step.parts.map((p) => (
               <li key={`${p.start}-${p.label}`}>
-                <button type="button" className="tour-part" title="Select these bytes" onClick={() => store.focusNode({ path: p.path, offset: p.start })}>
+                <button type="button" className="tour-part" title="Select these bytes" onClick={() => store.focusNode({ path: p.path, offset: p.start, highlight: { start: p.start, end: p.end } })}>
                   <span className="tour-part-off">{hexOffset(p.start)}</span>
                   <span className="tour-part-name">{p.label}</span>
                   {p.value !== undefined ? <span className="tour-part-value">{p.value}</span> : undefined}
