@@ -61,6 +61,15 @@ describe('compareVms', () => {
     expect(compareVms(s, { what: 'load log', sections: [], stoppedEarly: true }).same).toBeUndefined();
   });
 
+  it('a load refused at the machine type: the type it received is the stream’s', async () => {
+    const log = (machine: string): VmFacts =>
+      traceFacts(parseTraceLog(`2026-11-22T01:40:05.759020Z qemu-system-x86_64: Machine type received is '${machine}' and local is 'pc-q35-11.1'\n`), 'pc-q35-11.1', 'load');
+    const s = await stream('public/samples/pc-i440fx-7.2-minimal.mig.gzip');
+    // Its own -machine (pc-q35-11.1) is what differs from the stream: not a reason to call it another VM.
+    expect(compareVms(s, log('pc-i440fx-7.2')).same).toBeUndefined();
+    expect(compareVms(s, log('pc-i440fx-5.2'))).toMatchObject({ same: false, reasons: ['machine type: the stream is pc-i440fx-7.2, the load log pc-i440fx-5.2'] });
+  });
+
   it('a complete stream with fewer sections than a save trace that did not stop is another VM', async () => {
     const s = await stream('public/samples/pc-i440fx-7.2-minimal.mig.gzip');
     const p = compareVms(s, log('public/samples/pc-i440fx-7.2-minimal.save-trace.log.gzip'));

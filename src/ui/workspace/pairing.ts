@@ -56,11 +56,24 @@ export function streamFacts(result: DecodeResult): VmFacts {
   };
 }
 
+/** QEMU's message when the stream's machine type is not the destination's (savevm.c). */
+const RECEIVED_MACHINE = /Machine type received is '([^']{1,200})' and local is '/;
+
 /**
  * A trace log's sections. Save traces before 11.1 do not print instance ids; the n-th section
  * of an idstr is then not compared by instance (the timeline infers it, but that is a guess).
+ *
+ * The machine type: the one `machine` names for a source's log (its -machine is the stream's);
+ * for a destination's, only the one its error says it received, since its own -machine may be
+ * exactly what differs from the stream's (a log of that very stream's failed load).
  */
-export function traceFacts(model: TraceModel, machine: string | undefined): VmFacts {
+export function traceFacts(model: TraceModel, machine: string | undefined, role: 'save' | 'load' | undefined = undefined): VmFacts {
+  // The workspace's role for the file (from its detection) wins: a log of error lines alone has no side of its own.
+  const side = role ?? model.side;
+  if (side !== 'save') {
+    const received = model.messages.map((m) => RECEIVED_MACHINE.exec(m.text)?.[1]).find((x) => x !== undefined);
+    machine = received;
+  }
   const sections: SectionFact[] = model.sections
     .filter((s) => s.kind === 'section')
     .map((s) => ({
@@ -71,7 +84,7 @@ export function traceFacts(model: TraceModel, machine: string | undefined): VmFa
     }));
   const failed = model.failure !== undefined || (model.migration.result !== undefined && model.migration.result < 0);
   return {
-    what: model.side === 'save' ? 'save trace' : model.side === 'load' ? 'load log' : 'log',
+    what: side === 'save' ? 'save trace' : side === 'load' ? 'load log' : 'log',
     ...(machine !== undefined ? { machine } : {}),
     sections,
     stoppedEarly: failed,

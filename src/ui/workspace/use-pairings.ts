@@ -55,8 +55,8 @@ export function usePairings(): Pairings {
   const loadLog = useTraceLog(load).data;
 
   const streamSide = useMemo(() => (decoded !== undefined ? streamFacts(decoded.result) : undefined), [decoded]);
-  const saveSide = useMemo(() => (saveLog !== undefined ? traceFacts(saveLog.model, save?.detection?.machine) : undefined), [saveLog, save]);
-  const loadSide = useMemo(() => (loadLog !== undefined ? traceFacts(loadLog.model, load?.detection?.machine) : undefined), [loadLog, load]);
+  const saveSide = useMemo(() => (saveLog !== undefined ? traceFacts(saveLog.model, save?.detection?.machine, 'save') : undefined), [saveLog, save]);
+  const loadSide = useMemo(() => (loadLog !== undefined ? traceFacts(loadLog.model, load?.detection?.machine, 'load') : undefined), [loadLog, load]);
 
   const judge = (x: typeof streamSide, y: typeof streamSide): Pairing | undefined => (x !== undefined && y !== undefined ? compareVms(x, y) : undefined);
   const streamSaveJudged = useMemo(() => judge(streamSide, saveSide), [streamSide, saveSide]);
