@@ -161,6 +161,10 @@ for (const scheme of ['light', 'dark'] as const) {
     await app.tour().getByRole('button', { name: 'Back' }).hover();
     await contrast('Back hovered');
     await page.mouse.move(0, 0);
+    // And every other WCAG A/AA rule on the tour: nothing serious or critical.
+    const all = await new AxeBuilder({ page }).include('[data-testid="tour"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const serious = all.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+    expect(serious, scheme).toEqual([]);
     await app.screenshot(`tour-${scheme}`);
   });
 }
