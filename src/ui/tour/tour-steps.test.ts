@@ -81,8 +81,8 @@ describe('tour steps', () => {
       'section-start': [0x18, 0x29],
       // MEM_SIZE at 0x29, the block list from 0x31, EOS at 0xb5 (§9's example).
       'ram-setup': [0x29, 0xbd],
-      // First record at 0xc7 (PART header at 0xc2), EOS then the footer at 0x97542.
-      'ram-part': [0xc7, 0x97542],
+      // The PART header at 0xc2 (its text names it), the first record at 0xc7, EOS, then the footer at 0x97542.
+      'ram-part': [0xc2, 0x97542],
       switchover: [0x9b580, 0x9b585],
       'section-full': [0x9b663, 0x9b676],
       'fields': [0x9b676, 0x9b68e],

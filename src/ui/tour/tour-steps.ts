@@ -166,19 +166,22 @@ function ramSteps(result: DecodeResult): TourStep[] {
   if (setup !== undefined) out.push(setup);
   const part = result.sections.find((s) => s.type === 'PART' && s.bodyDecoder === 'ram' && s.sectionId === start.sectionId);
   const records = childOf(part?.node, 'ram-records');
+  // Its text names the PART header too: the highlight starts there.
+  const partHeader = childOf(part?.node, 'header');
   if (part !== undefined && ended(records)) {
     const pageSize = result.ram?.pageSize ?? 4096;
     out.push(
       step(
         'ram-part',
         'RAM PART: page records',
-        records,
+        ended(partHeader) && ended(part.node) ? part.node : records,
         [
           `A PART section has a short header (0x02 and the section id ${part.sectionId} again), then page records. Each starts with a 64-bit number: the high bits are the page's offset in its RAM block, the low bits are flags.`,
           `PAGE (0x08) is followed by the ${groupedInt(pageSize)} bytes of the page. ZERO (0x02) by a single fill byte 0, so an all-zero page costs 9 bytes. CONTINUE (0x20) means "same block as the record before"; without it the block's name follows as a counted string. The flag EOS (0x10) ends the section.`,
           `${records.note !== undefined ? `This section holds ${records.note}.` : ''} Page payloads are raw guest memory, so the decoder only counts them.`.trim(),
         ],
-        [],
+        ended(partHeader) ? partsOf(partHeader.children ?? []) : [],
+        ended(partHeader) && partHeader.end <= records.start ? { start: partHeader.start, end: records.end } : undefined,
       ),
     );
   }
