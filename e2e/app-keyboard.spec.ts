@@ -20,7 +20,7 @@ test('hex view: arrows move the byte, the field follows', async ({ page }) => {
   await app.goto();
   await app.sectionRow('timer').click();
   await app.waitForIdle();
-  await app.hexByte(ticks.end - 1).click();
+  await app.clickHexByte(ticks.end - 1);
   await expect(app.field('cpu_ticks_offset')).toHaveAttribute('aria-selected', 'true');
   await expect(app.hexView()).toBeFocused();
   await expect(app.hexByte(ticks.end - 1)).toHaveClass(/\bcursor\b/);
@@ -32,7 +32,7 @@ test('hex view: arrows move the byte, the field follows', async ({ page }) => {
   await expect(app.field('cpu_ticks_offset')).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Home');
   await expect(app.hexByte(ticks.start - (ticks.start % 16))).toHaveClass(/\bcursor\b/);
-  await app.hexByte(ticks.start).click();
+  await app.clickHexByte(ticks.start);
   // A row down is 16 bytes on: past cpu_ticks_offset and the 8 unused bytes, at cpu_clock_offset.
   expect(ticks.start + 16).toBe(clock.start);
   await page.keyboard.press('ArrowDown');

@@ -52,7 +52,7 @@ test('a byte picked in the hex view is the link’s offset', async ({ page }) =>
   await app.goto();
   await app.sectionRow('timer').click();
   await app.waitForIdle();
-  await app.hexByte(clock.start + 3).click();
+  await app.clickHexByte(clock.start + 3);
   await app.waitForIdle();
   expect(app.hashParams().get('field')).toBe('cpu_clock_offset');
   expect(app.hashParams().get('at')).toBe(`0x${(clock.start + 3).toString(16)}`);

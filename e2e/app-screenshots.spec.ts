@@ -50,6 +50,25 @@ const SHOTS: readonly Shot[] = [
     },
   },
   {
+    file: 'timeline-compare.png',
+    hash: '#sample=pc-q35-11.1-minimal.mig.gz&view=timeline',
+    prepare: async (app, page) => {
+      await page.getByRole('combobox', { name: 'Where the two sides line up' }).selectOption('device');
+      await expect(app.timeline('load').getByTestId('timeline-axis-unit')).toHaveText('ms since each side’s first device section');
+      await app.timeline('save').getByRole('button', { name: 'Zoom in' }).click();
+      await expect(page.getByTestId('downtime')).toBeVisible();
+    },
+  },
+  {
+    file: 'sets.png',
+    hash: '',
+    prepare: async (app, page) => {
+      await app.dropFiles(repoPath('fixtures/streams/11.1/pc-q35-11.1-minimal.save-trace.log.gz'), repoPath('fixtures/real-runs/loads/x86_64/10.0__11.1__pc-q35-10.0-virtio.log.gz'));
+      await app.openTab('Timeline');
+      await expect(page.getByRole('tabpanel').locator('[data-testid="pairing"][data-pair="save-load"]')).toHaveAttribute('data-status', 'different');
+    },
+  },
+  {
     file: 'matrix.png',
     hash: `#sample=release-board&mlayout=board&mrow=*observed*&mcol=${encodeURIComponent('pc-q35-7.2@10.0->11.1')}`,
     prepare: async (_app, page) => {
@@ -72,6 +91,13 @@ const SHOTS: readonly Shot[] = [
     hash: '#sample=pc-q35-11.1-minimal.mig.gz&tour=9',
     prepare: async (app) => {
       await expect(app.tour().getByRole('heading')).toHaveText('Subsection: fw_cfg/dma');
+    },
+  },
+  {
+    file: 'tour-virtio.png',
+    hash: '#sample=virtio-10.0-to-11.1&view=stream&tour=11',
+    prepare: async (app) => {
+      await expect(app.tour().getByRole('heading')).toHaveText('Virtio queues: 0000:00:01.0/virtio-net');
     },
   },
   {

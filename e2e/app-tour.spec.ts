@@ -12,7 +12,7 @@ const STEPS: readonly TourStepBytes[] = [
   ['Configuration: the machine type', 0x8, 0x18],
   ['Section header: START ram', 0x18, 0x29],
   ['RAM setup record: the block list', 0x29, 0xbd],
-  ['RAM PART: page records', 0xc7, 0x97542],
+  ['RAM PART: page records', 0xc2, 0x97542],
   ['Command: SWITCHOVER_START', 0x9b580, 0x9b585],
   ['Section header: FULL timer', 0x9b663, 0x9b676],
   ['Device fields: timer', 0x9b676, 0x9b68e],

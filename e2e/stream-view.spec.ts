@@ -67,7 +67,7 @@ test('a dropped stream: field values, field → bytes and bytes → field', asyn
   await expect(ticksRow).toHaveAttribute('aria-selected', 'true');
 
   // The other direction: a byte in the middle of another field selects that field.
-  await app.hexByte(clock.start + 3).click();
+  await app.clickHexByte(clock.start + 3);
   await expect(app.field('cpu_clock_offset')).toHaveAttribute('aria-selected', 'true');
   await expect(ticksRow).toHaveAttribute('aria-selected', 'false');
   await expect(app.hexByte(clock.start)).toHaveClass(/\bsel-first\b/);
@@ -146,7 +146,7 @@ test('the samples menu and #sample= choose the sample', async ({ page }) => {
   await expect(app.machineType()).toHaveText('pc-i440fx-7.2');
 
   await page.getByRole('button', { name: /Samples/ }).click();
-  // Four healthy streams (one of them ppc64), a failed load, two hosts' files, the 10.0 -> 11.1
+  // Four healthy streams (one of them ppc64), two failed loads, two hosts' files, the 10.0 -> 11.1
   // ring-size failure, the release board's four builds.
   await expect(page.getByRole('menuitemradio')).toHaveCount(8);
   await page.getByRole('menuitemradio', { name: /pc-q35-11\.1-minimal/ }).click();

@@ -68,8 +68,9 @@ test('hosts for the 11.1 sample VM: the 7.2 host rejects its machine type, the 1
 
   const app = new Dashboard(page);
   await app.goto();
-  // The default sample is the 11.1 VM; each host's machine list is dropped with its manifest.
-  await app.dropFiles(...host72, ...host111);
+  // The 11.1 VM (the default sample's stream, dropped into a set of one's own, where the sample's
+  // files are not) and each host's machine list with its manifest.
+  await app.dropFiles(stream, ...host72, ...host111);
   await app.openTab('Hosts');
   await expect(page.getByTestId('hosts-vm-machine')).toHaveText('pc-q35-11.1');
 

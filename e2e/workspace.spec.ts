@@ -29,11 +29,12 @@ test('one drop of every kind: each file listed with what it is, removable', asyn
     'pc-i440fx-7.2-default.cmd': 'command line',
   };
   for (const [name, kind] of Object.entries(expected)) await expect(app.fileKind(name), name).toHaveText(kind);
-  // The sample's two files are still there: a drop adds to the workspace.
-  await expect(app.filesPanel().getByTestId('file-item')).toHaveCount(9);
+  // The drop started a set of its own: the sample's three files are not in it.
+  await expect(app.filesPanel().getByTestId('file-item')).toHaveCount(7);
+  await expect(app.fileItem('pc-q35-11.1-minimal.mig.gz')).toHaveCount(0);
   await expect(app.fileItem('pc-i440fx-7.2-minimal.mig.gz')).toContainText('gzip');
 
-  // The dropped stream became the one shown; the sample's stays listed and can be chosen again.
+  // The dropped stream is the one shown.
   await expect(app.fileName()).toHaveText('pc-i440fx-7.2-minimal.mig.gz');
   await expect(app.machineType()).toHaveText('pc-i440fx-7.2');
   await app.screenshot('workspace');
@@ -41,17 +42,20 @@ test('one drop of every kind: each file listed with what it is, removable', asyn
   await app.screenshot('workspace-dark');
   await page.emulateMedia({ colorScheme: 'light' });
 
-  await page.getByRole('radio', { name: /Show pc-q35-11\.1-minimal\.mig\.gz as the stream/ }).check();
-  await app.waitForIdle();
+  // A second stream of one's own: the radio picks which one the views show.
+  await app.dropFiles(repoPath('fixtures/streams/11.1/pc-q35-11.1-minimal.mig.gz'));
   await expect(app.machineType()).toHaveText('pc-q35-11.1');
+  await page.getByRole('radio', { name: /Show pc-i440fx-7\.2-minimal\.mig\.gz as the stream/ }).check();
+  await app.waitForIdle();
+  await expect(app.machineType()).toHaveText('pc-i440fx-7.2');
 
   await app.removeFile('vmstate-pc-i440fx-7.2.json.gz');
   await expect(app.fileItem('vmstate-pc-i440fx-7.2.json.gz')).toHaveCount(0);
-  await expect(app.filesPanel().getByTestId('file-item')).toHaveCount(8);
+  await expect(app.filesPanel().getByTestId('file-item')).toHaveCount(7);
 
   // Removing the stream on show falls back to the other one.
-  await app.removeFile('pc-q35-11.1-minimal.mig.gz');
-  await expect(app.fileName()).toHaveText('pc-i440fx-7.2-minimal.mig.gz');
+  await app.removeFile('pc-i440fx-7.2-minimal.mig.gz');
+  await expect(app.fileName()).toHaveText('pc-q35-11.1-minimal.mig.gz');
 });
 
 test('files are recognised by content, not by name', async ({ page }, testInfo) => {
@@ -99,9 +103,10 @@ test('view tabs: keyboard, and placeholders that say what they need', async ({ p
   await expect(matrix).toContainText('No board yet');
   await expect(matrix.getByTestId('versioned-file').filter({ hasText: 'vmstate-pc-i440fx-7.2.json.gz' })).toHaveCount(1);
   await expect(matrix.getByTestId('versioned-file').filter({ hasText: 'qmp-query-machines.json' })).toHaveCount(1);
+  // The drop is a set of its own: no stream in it (the sample's is in the sample's set), so Explain says what it needs.
   await app.openTab('Explain');
-  await expect(page.getByTestId('explain-verdict')).toContainText('pc-q35-11.1-minimal.mig.gz');
-  await expect(page.getByLabel('Command line')).toBeDisabled();
+  const explain = page.getByTestId('placeholder-explain');
+  await expect(explain.locator('tr[data-kind="stream"]')).toHaveClass(/missing/);
   await app.screenshot('placeholder-explain');
 });
 
@@ -112,7 +117,7 @@ test('the sample gallery opens a whole set: a failed load with its logs', async 
   await page.getByRole('menuitemradio', { name: /Missing section footer/ }).click();
   await app.waitForIdle();
   expect(new URL(page.url()).hash).toBe('#sample=e-7.2-footer');
-  // The previous sample's files are replaced by the set's.
+  // The previous sample's files are replaced by the set's, in the sample's set.
   await expect(app.fileItem('pc-q35-11.1-minimal.mig.gz')).toHaveCount(0);
   await expect(app.filesPanel().getByTestId('file-item')).toHaveCount(6);
   await expect(app.fileKind('7.2__pc-i440fx-7.2-default.flip-footer.mig.gz')).toHaveText('stream');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { writeBenchStream } from './bench-stream.ts';
 import { benchInBrowser, type BrowserBench } from './bench-browser.ts';
 import { benchAnalysis } from './bench-analysis.ts';
+import { benchHexScroll } from './bench-hex-scroll.ts';
 
 const dir = join(process.cwd(), 'bench-data');
 mkdirSync(dir, { recursive: true });
@@ -24,6 +25,7 @@ function decodeOnce(file: string): { ms: number; bytes: number; error: string | 
 
 console.log(`migscope bench on ${process.platform} ${process.arch}, node ${process.version}`);
 for (const line of benchAnalysis()) console.log(line);
+if (process.env['BENCH_BROWSER'] !== '0') console.log(await benchHexScroll());
 for (const gib of sizes) {
   const file = join(dir, `bench-${gib}g.mig`);
   if (!existsSync(file) || statSync(file).size < gib * GiB) {

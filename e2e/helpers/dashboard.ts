@@ -147,9 +147,22 @@ export class Dashboard {
     return this.page.getByTestId('hex-view');
   }
 
-  /** The hex cell of the byte at a stream offset (rendered only when scrolled into view). */
+  /**
+   * The hex cells holding the byte at a stream offset (rendered only when scrolled into view):
+   * the view draws runs of bytes that look alike (`data-start`..`data-end`), so this is the run
+   * with that byte, and a byte with a class of its own (sel-first, cursor, marker) is alone in it.
+   */
   hexByte(offset: number): Locator {
-    return this.hexView().locator(`.hex-bytes > [data-offset="${offset}"]`);
+    return this.hexView().locator(`xpath=.//span[contains(concat(' ', @class, ' '), ' hex-bytes ')]/span[number(@data-start) <= ${offset} and number(@data-end) > ${offset}]`);
+  }
+
+  /** Clicks the byte at a stream offset in the hex column: its place in the run it is drawn in. */
+  async clickHexByte(offset: number): Promise<void> {
+    const run = this.hexByte(offset);
+    const [start, end, box] = await Promise.all([run.getAttribute('data-start'), run.getAttribute('data-end'), run.boundingBox()]);
+    if (start === null || end === null || box === null) throw new Error(`byte 0x${offset.toString(16)} is not drawn`);
+    const perByte = box.width / (Number(end) - Number(start));
+    await run.click({ position: { x: (offset - Number(start) + 0.5) * perByte, y: box.height / 2 } });
   }
 
   errorPanel(): Locator {

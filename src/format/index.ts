@@ -9,3 +9,4 @@ export { VIRTIO_QUEUE_MAX } from './device-state/virtio-subsections.ts';
 export { armCpregs, armCpregByKey, armCpregKeyToId, armCpregName, armCpregEncoding, decodeArmCpregId, type ArmCpreg, type ArmCpregId, type ArmCpregList } from './device-state/arm-cpregs.ts';
 export type { Located } from './device-state/located.ts';
 export { pciConfigFacts, pciConfigRegisterAt, type PciConfigFacts, type PciCapabilityFacts } from './device-state/pci-facts.ts';
+export { nodeExtent, stopEnd, type ByteExtent } from './node-extent.ts';

@@ -4,7 +4,7 @@ import { App } from './app/App.tsx';
 import './app/app.css';
 import { installIdleProbe } from './app/idle.ts';
 import { createQueryClient } from './app/query-client.ts';
-import { DEFAULT_SAMPLE_SET, fetchSampleSet, sampleFromHash } from './app/samples.ts';
+import { DEFAULT_SAMPLE_SET, openSample, sampleFromHash } from './app/samples.ts';
 import { WorkspaceStore } from './workspace/workspace-store.ts';
 
 const queryClient = createQueryClient();
@@ -13,7 +13,7 @@ installIdleProbe(queryClient, store);
 
 // The app opens on a sample, decoded at once: something to look at before any file is found.
 const initial = sampleFromHash(window.location.hash) ?? DEFAULT_SAMPLE_SET;
-void store.openSampleSet(initial.id, (signal) => fetchSampleSet(initial, signal), initial.view);
+void openSample(store, initial);
 
 const rootElement = document.getElementById('root');
 if (rootElement === null) throw new Error('index.html has no #root element');

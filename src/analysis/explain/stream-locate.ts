@@ -4,6 +4,7 @@
  * below a section, header fields by their fixed offsets.
  */
 import type { DecodeResult, DecodedNode, SectionRecord } from '../../format/model.ts';
+import { stopEnd } from '../../format/node-extent.ts';
 import type { FailureSection, FailureValue } from './model.ts';
 
 /** A section as located: a full record, or the node of one the stream stops inside. */
@@ -13,7 +14,7 @@ export interface LocatedSection {
   readonly sectionId: number | undefined;
   readonly version: number | undefined;
   readonly start: number;
-  /** After the footer, or where the stream stops. */
+  /** After the footer, or where decoding stopped (format/node-extent.ts: the views' rule too). */
   readonly end: number;
   readonly record: SectionRecord | undefined;
   readonly node: DecodedNode | undefined;
@@ -23,14 +24,14 @@ export function toFailureSection(s: LocatedSection): FailureSection {
   return { idstr: s.idstr, instance: s.instance, offset: s.start, length: s.end - s.start };
 }
 
-function fromRecord(r: SectionRecord, streamSize: number): LocatedSection {
+function fromRecord(r: SectionRecord, stream: DecodeResult): LocatedSection {
   return {
     idstr: r.idstr,
     instance: r.instanceId,
     sectionId: r.sectionId,
     version: r.versionId,
     start: r.start,
-    end: r.end ?? streamSize,
+    end: r.end ?? stopEnd(stream),
     record: r,
     node: r.node,
   };
@@ -39,7 +40,7 @@ function fromRecord(r: SectionRecord, streamSize: number): LocatedSection {
 /** The START/FULL record of a section (what a QEMU message names). */
 export function findSection(stream: DecodeResult, idstr: string, instance?: number): LocatedSection | undefined {
   const r = stream.sections.find((s) => (s.type === 'START' || s.type === 'FULL') && s.idstr === idstr && (instance === undefined || s.instanceId === instance));
-  if (r !== undefined) return fromRecord(r, stream.source.size);
+  if (r !== undefined) return fromRecord(r, stream);
   const partial = partialSection(stream);
   if (partial !== undefined && partial.idstr === idstr && (instance === undefined || partial.instance === instance)) return partial;
   return undefined;
@@ -47,14 +48,14 @@ export function findSection(stream: DecodeResult, idstr: string, instance?: numb
 
 export function findSectionById(stream: DecodeResult, sectionId: number): LocatedSection | undefined {
   const r = stream.sections.find((s) => (s.type === 'START' || s.type === 'FULL') && s.sectionId === sectionId);
-  return r === undefined ? undefined : fromRecord(r, stream.source.size);
+  return r === undefined ? undefined : fromRecord(r, stream);
 }
 
 /** The last record of a section id that the stream stops inside (a cut RAM PART, say). */
 export function lastRecordOf(stream: DecodeResult, sectionId: number): LocatedSection | undefined {
   for (let i = stream.sections.length - 1; i >= 0; i--) {
     const r = stream.sections[i];
-    if (r !== undefined && r.sectionId === sectionId) return fromRecord(r, stream.source.size);
+    if (r !== undefined && r.sectionId === sectionId) return fromRecord(r, stream);
   }
   return undefined;
 }
@@ -86,7 +87,7 @@ export function partialSection(stream: DecodeResult): LocatedSection | undefined
       sectionId: typeof n.value === 'number' ? n.value : record?.sectionId,
       version: record?.versionId ?? startRecord?.versionId,
       start: n.start,
-      end: n.end ?? stream.source.size,
+      end: n.end ?? stopEnd(stream),
       record,
       node: n,
     };

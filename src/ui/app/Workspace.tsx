@@ -14,7 +14,7 @@ import { FilesPanel } from '../workspace/FilesPanel.tsx';
 import { useWorkspaceState, useWorkspaceStore } from '../workspace/workspace-context.ts';
 import { activeFile, type ViewId, type WorkspaceState } from '../workspace/workspace-store.ts';
 import { CopyLinkButton } from './CopyLinkButton.tsx';
-import { fetchSampleSet, SAMPLE_SETS, type SampleSet } from './samples.ts';
+import { openSample, SAMPLE_SETS, type SampleSet } from './samples.ts';
 import { SampleGallery } from './SampleGallery.tsx';
 import { useFileDrop } from './use-file-drop.ts';
 import { useUrlSync } from './use-url-sync.ts';
@@ -45,9 +45,9 @@ export function Workspace(): ReactElement {
     [store],
   );
 
-  const openSample = useCallback(
+  const showSample = useCallback(
     (set: SampleSet) => {
-      void store.openSampleSet(set.id, (signal) => fetchSampleSet(set, signal), set.view);
+      void openSample(store, set);
     },
     [store],
   );
@@ -83,7 +83,7 @@ export function Workspace(): ReactElement {
           <span className="brand-sub">QEMU migration inspector</span>
         </div>
         <DropZone dragging={dragging} onFiles={openFiles} />
-        <SampleGallery sets={SAMPLE_SETS} current={state.sampleId} onOpen={openSample} />
+        <SampleGallery sets={SAMPLE_SETS} current={state.sampleId} onOpen={showSample} />
         <TourButton />
         {state.notice !== undefined ? (
           <span className={`notice tone-${state.notice.tone}`} role="status">

@@ -4,7 +4,7 @@
  * into the workspace together: a stream with the trace QEMU wrote while saving it, or a failed
  * load with the stream, both logs and the manifests.
  */
-import type { ViewId } from '../workspace/workspace-store.ts';
+import type { ViewId, WorkspaceStore } from '../workspace/workspace-store.ts';
 import { decodeUrlState } from './url-state.ts';
 
 export interface SampleFile {
@@ -33,15 +33,19 @@ export interface SampleSet {
 /** A file as fixtures/ names it, served under `.gzip` when it is gzip (see SampleFile.path). */
 const served = (name: string): SampleFile => ({ name, path: name.replace(/\.gz$/, '.gzip') });
 
-const healthy = (qemu: string, machine: string, stream: string, alias: string): SampleSet => ({
+const healthy = (qemu: string, machine: string, stream: string, alias: string, loadLog?: string): SampleSet => ({
   id: `${stream}.mig.gz`,
   alias,
   title: `${machine} on QEMU ${qemu}`,
-  summary: 'A complete stream (-nodefaults) and the trace QEMU wrote while saving it.',
+  summary:
+    loadLog !== undefined
+      ? `A complete stream (-nodefaults), the trace QEMU wrote while saving it, and the trace of QEMU ${qemu} loading it (with downtime per device).`
+      : 'A complete stream (-nodefaults) and the trace QEMU wrote while saving it.',
   tone: 'healthy',
   files: [
     served(`${stream}.mig.gz`),
     served(`${stream}.save-trace.log.gz`),
+    ...(loadLog !== undefined ? [served(loadLog)] : []),
   ],
   view: 'stream',
 });
@@ -50,7 +54,7 @@ const healthy = (qemu: string, machine: string, stream: string, alias: string): 
 const build = (v: string, files: readonly [name: string, path: string][]): SampleFile[] => files.map(([name, path]) => ({ name, path: path.replace('{v}', v) }));
 
 export const SAMPLE_SETS: readonly SampleSet[] = [
-  healthy('11.1', 'pc-q35-11.1', 'pc-q35-11.1-minimal', 'q35-11.1'),
+  healthy('11.1', 'pc-q35-11.1', 'pc-q35-11.1-minimal', 'q35-11.1', '11.1__11.1__pc-q35-11.1-minimal.log.gz'),
   healthy('7.2', 'pc-i440fx-7.2', 'pc-i440fx-7.2-minimal', 'i440fx-7.2'),
   healthy('5.2', 'pc-i440fx-5.2', 'pc-i440fx-5.2-minimal', 'i440fx-5.2'),
   {
@@ -157,4 +161,12 @@ export async function fetchSampleSet(set: SampleSet, signal: AbortSignal): Promi
       return new File([blob], f.name, { lastModified: 0 });
     }),
   );
+}
+
+/**
+ * Opens a sample set in the workspace's sample set (the person's own sets stay as they are),
+ * on `view` or the set's own.
+ */
+export function openSample(store: WorkspaceStore, set: SampleSet, view: ViewId = set.view): Promise<void> {
+  return store.openSampleSet(set.id, (signal) => fetchSampleSet(set, signal), view, `Sample: ${set.title}`);
 }

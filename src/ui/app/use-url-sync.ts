@@ -8,8 +8,8 @@
  */
 import { useEffect } from 'react';
 import { getExplainInputs, setExplainInputs, subscribeExplainInputs } from '../explain/explain-inputs.ts';
-import type { WorkspaceStore } from '../workspace/workspace-store.ts';
-import { fetchSampleSet, sampleById } from './samples.ts';
+import { sampleSetOf, type WorkspaceStore } from '../workspace/workspace-store.ts';
+import { openSample, sampleById } from './samples.ts';
 import { decodeUrlState, encodeUrlState, type UrlState } from './url-state.ts';
 import { explainInputsOf, restoreReadiness, streamNamed, urlStateOf } from './workspace-url.ts';
 
@@ -21,8 +21,11 @@ export function useUrlSync(store: WorkspaceStore): void {
       const url = decodeUrlState(window.location.hash);
       const set = sampleById(url.sample);
       const s = store.getState();
-      const setLoaded = set !== undefined && s.sampleId === set.id && (s.pending > 0 || s.files.some((f) => f.origin === 'sample'));
-      if (set !== undefined && !setLoaded) void store.openSampleSet(set.id, (signal) => fetchSampleSet(set, signal), set.view);
+      // The sample's set may be open but not on show (the person's own set is): show it then.
+      const sampleSet = sampleSetOf(s);
+      const setLoaded = set !== undefined && s.sampleId === set.id && (s.pending > 0 || (sampleSet?.files.length ?? 0) > 0);
+      if (set !== undefined && !setLoaded) void openSample(store, set);
+      else if (set !== undefined && sampleSet !== undefined && s.currentSet !== sampleSet.id) store.openSet(sampleSet.id);
       restore = url;
     };
 

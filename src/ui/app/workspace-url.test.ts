@@ -12,6 +12,9 @@ const streamFile = (id: string, name: string, origin: 'user' | 'sample'): Worksp
 });
 
 const base: WorkspaceState = {
+  // urlStateOf reads the fields of the set on show; the set list itself is the store's.
+  sets: [],
+  currentSet: undefined,
   files: [streamFile('f1', 'pc-q35-11.1-minimal.mig.gz', 'sample')],
   active: { stream: 'f1' },
   view: 'stream',

@@ -38,6 +38,9 @@ export function useVirtualRows(count: number, rowHeight: number, overscan = 6): 
   // A pane hidden behind another tab has no height and cannot scroll: a reveal asked for then
   // waits until the pane shows (its ResizeObserver fires then).
   const pendingReveal = useRef<{ index: number; align: RevealAlign; context: number } | undefined>(undefined);
+  // The row last revealed, until the person scrolls: when the list's height changes (a card
+  // above it grows), that row is brought back into view instead of being left below the fold.
+  const lastReveal = useRef<{ index: number; align: RevealAlign; context: number } | undefined>(undefined);
   const revealRef = useRef<(index: number, align?: RevealAlign, context?: number) => boolean>(() => false);
 
   const geometry: ScrollGeometry = useMemo(() => ({ count, rowHeight, viewportHeight }), [count, rowHeight, viewportHeight]);
@@ -51,8 +54,8 @@ export function useVirtualRows(count: number, rowHeight: number, overscan = 6): 
     if (el === null) return undefined;
     const measure = (): void => {
       setViewportHeight(el.clientHeight);
-      const waiting = pendingReveal.current;
-      if (waiting !== undefined && el.clientHeight > 0) revealRef.current(waiting.index, waiting.align, waiting.context);
+      const waiting = pendingReveal.current ?? lastReveal.current;
+      if (waiting !== undefined && el.clientHeight > 0) revealRef.current(waiting.index, waiting.align === 'start' ? 'start' : 'start-if-hidden', waiting.context);
     };
     measure();
     const ro = new ResizeObserver(measure);
@@ -64,6 +67,7 @@ export function useVirtualRows(count: number, rowHeight: number, overscan = 6): 
         return;
       }
       programmatic.current = undefined;
+      lastReveal.current = undefined;
       setVirtualTop(virtualTopFromScroll(geometryRef.current, el.scrollTop));
     };
     el.addEventListener('scroll', onScroll, { passive: true });
@@ -89,6 +93,7 @@ export function useVirtualRows(count: number, rowHeight: number, overscan = 6): 
       return true;
     }
     pendingReveal.current = undefined;
+    lastReveal.current = { index, align, context };
     const g: ScrollGeometry = { ...geometryRef.current, viewportHeight: el.clientHeight };
     const target = revealTop(g, virtualTopRef.current, index, align, context);
     if (target === undefined) return false;

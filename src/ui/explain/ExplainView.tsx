@@ -1,6 +1,8 @@
 import type { ReactElement } from 'react';
 import { PlaceholderView } from '../views/PlaceholderView.tsx';
 import { viewInfo } from '../views/views.ts';
+import { PairingNotes } from '../workspace/PairingNotes.tsx';
+import { usePairings } from '../workspace/use-pairings.ts';
 import { useWorkspaceStore } from '../workspace/workspace-context.ts';
 import { DestinationForm } from './DestinationForm.tsx';
 import './explain.css';
@@ -15,6 +17,7 @@ import { useExplanation } from './use-explanation.ts';
 export function ExplainView(): ReactElement {
   const store = useWorkspaceStore();
   const explanation = useExplanation();
+  const streamLoad = usePairings().streamLoad;
 
   if (explanation.status === 'no-stream') {
     return (
@@ -63,7 +66,10 @@ export function ExplainView(): ReactElement {
   }
   return (
     <div className="view-body explain-view" data-app-state={state} data-testid="explain-view">
-      <div className="explain-scroll">{body}</div>
+      <div className="explain-scroll">
+        {streamLoad !== undefined && streamLoad.status !== 'same' ? <PairingNotes pairs={[streamLoad]} together="the log explains this stream's load" /> : undefined}
+        {body}
+      </div>
       <aside className="explain-side no-print">
         <DestinationForm used={explanation.status === 'ready' ? explanation.destination : undefined} hasLog={explanation.log !== undefined} />
       </aside>

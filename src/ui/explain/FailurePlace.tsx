@@ -19,7 +19,7 @@ export function FailurePlace({ failure, onShowSection }: FailurePlaceProps): Rea
         {section !== undefined ? (
           <div>
             <dt>section</dt>
-            <dd data-testid="explain-section" data-idstr={section.idstr} data-instance={section.instance}>
+            <dd data-testid="explain-section" data-idstr={section.idstr} data-instance={section.instance} data-start={section.offset} data-end={section.offset + section.length}>
               {onShowSection !== undefined ? (
                 <button type="button" className="offset-link" onClick={onShowSection} title="Open the Stream view at this section, the failing bytes highlighted" data-testid="explain-open-section">
                   {section.idstr}

@@ -13,6 +13,7 @@ import { parseDevicePropertiesHelp } from '../../manifest/device-properties.ts';
 import { useFileVersions } from '../matrix/use-file-versions.ts';
 import { useStreamDecode } from '../stream/use-stream-decode.ts';
 import { useFileText, useTraceLog, useVmstateManifest } from '../workspace/use-file-content.ts';
+import { usePairings } from '../workspace/use-pairings.ts';
 import { useWorkspaceState } from '../workspace/workspace-context.ts';
 import { activeFile, filesOfKind, type WorkspaceFile } from '../workspace/workspace-store.ts';
 import { resolveChoice, useExplainInputs } from './explain-inputs.ts';
@@ -51,7 +52,10 @@ export function useExplanation(): Explanation {
   const inputs = useExplainInputs();
   const versions = useFileVersions();
   const streamFile = activeFile(state, 'stream');
-  const logFile = activeFile(state, 'load');
+  // The load log explains this stream only when it is of the same VM (or the person chose so):
+  // a log of another VM would tell another load's story (see PairingNotes, shown above).
+  const streamLoad = usePairings().streamLoad;
+  const logFile = streamLoad === undefined || streamLoad.paired ? activeFile(state, 'load') : undefined;
   const hasLog = logFile !== undefined;
   const manifestFile = resolveChoice(inputs.manifest, filesOfKind(state, 'vmstate-manifest'), hasLog);
   const machinesFile = resolveChoice(inputs.machines, filesOfKind(state, 'query-machines'), hasLog);

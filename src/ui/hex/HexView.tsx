@@ -1,9 +1,9 @@
-import { useId, useLayoutEffect, useMemo, useReducer, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactElement } from 'react';
+import { useId, useLayoutEffect, useMemo, useReducer, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactElement } from 'react';
 import { trackPending } from '../app/idle.ts';
 import { useVirtualRows } from '../common/use-virtual-rows.ts';
 import { groupedInt, hexOffset, paddedHex } from '../stream/format-value.ts';
 import { BytePages } from './byte-pages.ts';
-import { HexRow } from './HexRow.tsx';
+import { byteAtPointer, HexRow } from './HexRow.tsx';
 import type { HexSource } from './hex-source.ts';
 import { parseOffset } from './parse-offset.ts';
 
@@ -35,20 +35,31 @@ export interface HexViewProps {
 
 const BYTES_PER_ROW = 16;
 export const HEX_ROW_HEIGHT = 18;
-const COLUMN_LABELS = Array.from({ length: BYTES_PER_ROW }, (_, i) => i.toString(16).padStart(2, '0'));
+const OVERSCAN = 4;
+/** The column head, in the rows' own text layout (each byte `XX `, a gap before byte 8). */
+const COLUMN_LABELS = [0, 8].map((from) =>
+  Array.from({ length: BYTES_PER_ROW / 2 }, (_, i) => `${(from + i).toString(16).padStart(2, '0')} `).join(''),
+);
 
 export function HexView({ source, selection, selectionTone = 'strong', context, marker, reveal, onByteClick, cursor: cursorHint }: HexViewProps): ReactElement {
   const pages = useMemo(() => new BytePages(source), [source]);
   const footId = useId();
   const [, pagesLoaded] = useReducer((n: number) => n + 1, 0);
   const rowCount = Math.ceil(source.size / BYTES_PER_ROW);
-  const rows = useVirtualRows(rowCount, HEX_ROW_HEIGHT, 4);
+  const rows = useVirtualRows(rowCount, HEX_ROW_HEIGHT, OVERSCAN);
+  // Rows are keyed by slot, not by offset: a row scrolled out hands its elements to the one
+  // scrolled in (React updates their text in place instead of building new ones).
+  const slots = Math.ceil(rows.viewportHeight / HEX_ROW_HEIGHT) + 2 * OVERSCAN + 1;
+  const rowCache = useRef(new Map<number, CachedRow>());
   const offsetDigits = Math.max(8, Math.max(0, source.size - 1).toString(16).length);
   const [gotoText, setGotoText] = useState('');
   const [gotoError, setGotoError] = useState(false);
   // The byte the keyboard moves from: the one last picked while it stays inside the
   // selection, else the selection's first byte (a selection made elsewhere moves it there).
   const [picked, setPicked] = useState<number | undefined>(undefined);
+  // The byte under the pointer, outlined by a box over the runs (bytes are runs of text, not
+  // elements to hover; changing the runs under the pointer would also move what it is on).
+  const [hover, setHover] = useState<HoverBox | undefined>(undefined);
   const inSelection = (at: number | undefined): at is number => at !== undefined && selection !== undefined && at >= selection.start && at < selection.end;
   const cursor = inSelection(cursorHint) ? cursorHint : cursorHint === undefined && inSelection(picked) ? picked : selection?.start;
 
@@ -78,11 +89,15 @@ export function HexView({ source, selection, selectionTone = 'strong', context, 
   }, [revealOffset, revealSeq, revealRow]);
 
   const onClick = (e: MouseEvent<HTMLDivElement>): void => {
-    const target = (e.target as HTMLElement).closest<HTMLElement>('[data-offset]');
-    const at = target?.dataset['offset'];
+    const at = byteAtPointer(e.target, e.clientX);
     if (at === undefined) return;
-    setPicked(Number(at));
-    onByteClick(Number(at));
+    setPicked(at);
+    onByteClick(at);
+  };
+
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>): void => {
+    const box = hoverBoxAt(e.target, e.clientX, e.currentTarget);
+    if (box?.left !== hover?.left || box?.top !== hover?.top || box?.width !== hover?.width) setHover(box);
   };
 
   // Arrows move the picked byte (and so the selection, to the field holding it) like a text
@@ -135,7 +150,18 @@ export function HexView({ source, selection, selectionTone = 'strong', context, 
       bytes += b === undefined ? '··' : paddedHex(b, 2);
       classes.push(byteClass(base + i, selection, selectionTone, context, marker) + (base + i === cursor ? ' cursor' : ''));
     }
-    rowElements.push(<HexRow key={r} base={base} offsetDigits={offsetDigits} bytes={bytes} classes={classes.join('|')} />);
+    const cls = classes.join('|');
+    const slot = r % slots;
+    // The same element for a row that did not change: React skips it without comparing props
+    // (in development builds, creating ~50 row elements per scroll step is measurable).
+    const cached = rowCache.current.get(slot);
+    if (cached !== undefined && cached.base === base && cached.bytes === bytes && cached.classes === cls && cached.offsetDigits === offsetDigits) {
+      rowElements.push(cached.element);
+      continue;
+    }
+    const element = <HexRow key={slot} base={base} offsetDigits={offsetDigits} bytes={bytes} classes={cls} />;
+    rowCache.current.set(slot, { base, bytes, classes: cls, offsetDigits, element });
+    rowElements.push(element);
   }
 
   return (
@@ -159,11 +185,8 @@ export function HexView({ source, selection, selectionTone = 'strong', context, 
       <div className="hex-colhead" aria-hidden="true">
         <span className="hex-off">{'offset'.padEnd(offsetDigits, ' ')}</span>
         <span className="hex-bytes">
-          {COLUMN_LABELS.map((l, i) => (
-            <span key={l} className={i === 8 ? 'mid' : undefined}>
-              {l}
-            </span>
-          ))}
+          <span>{COLUMN_LABELS[0]}</span>
+          <span className="mid">{COLUMN_LABELS[1]}</span>
         </span>
         <span className="hex-ascii">ascii</span>
       </div>
@@ -171,6 +194,8 @@ export function HexView({ source, selection, selectionTone = 'strong', context, 
         className="hex-scroll vscroll"
         ref={rows.scrollRef}
         onClick={onClick}
+        onPointerMove={onPointerMove}
+        onPointerLeave={() => setHover(undefined)}
         onKeyDown={onKeyDown}
         tabIndex={0}
         role="group"
@@ -183,6 +208,7 @@ export function HexView({ source, selection, selectionTone = 'strong', context, 
             <div className="hex-rows" style={{ transform: `translateY(${rows.offsetOf(rows.first)}px)` }}>
               {rowElements}
             </div>
+            {hover !== undefined ? <div className="hex-hover" style={{ left: hover.left, top: hover.top, width: hover.width, height: hover.height }} /> : undefined}
           </div>
         </div>
       </div>
@@ -197,6 +223,34 @@ export function HexView({ source, selection, selectionTone = 'strong', context, 
       </footer>
     </section>
   );
+}
+
+interface CachedRow {
+  readonly base: number;
+  readonly bytes: string;
+  readonly classes: string;
+  readonly offsetDigits: number;
+  readonly element: ReactElement;
+}
+
+interface HoverBox {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The box of the byte under the pointer, in the scroller's visible area (where the sticky window sits). */
+function hoverBoxAt(target: EventTarget | null, clientX: number, scroller: HTMLElement): HoverBox | undefined {
+  if (!(target instanceof Element)) return undefined;
+  const run = target.closest<HTMLElement>('[data-start]');
+  const at = byteAtPointer(target, clientX);
+  if (run === null || at === undefined) return undefined;
+  const rect = run.getBoundingClientRect();
+  const outer = scroller.getBoundingClientRect();
+  const perByte = rect.width / (Number(run.dataset['end']) - Number(run.dataset['start']));
+  const left = rect.left + (at - Number(run.dataset['start'])) * perByte - outer.left - scroller.clientLeft;
+  return { left: Math.round(left), top: Math.round(rect.top - outer.top - scroller.clientTop), width: Math.round(perByte), height: Math.round(rect.height) };
 }
 
 function byteClass(at: number, selection: ByteSpan | undefined, tone: 'strong' | 'soft', context: ByteSpan | undefined, marker: number | undefined): string {

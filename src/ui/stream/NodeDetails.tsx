@@ -1,10 +1,11 @@
 import type { ReactElement } from 'react';
-import type { DecodedNode } from '../../format/index.ts';
+import type { ByteExtent, DecodedNode } from '../../format/index.ts';
 import { formatNodeValue, groupedInt, hexOffset } from './format-value.ts';
 
 export interface NodeDetailsProps {
   readonly node: DecodedNode;
-  readonly range: { readonly start: number; readonly end: number };
+  /** From nodeRange: the same bytes every view gives this node. */
+  readonly range: ByteExtent;
 }
 
 /** The selected node in full: the tree row truncates, this does not. */
@@ -18,8 +19,8 @@ export function NodeDetails({ node, range }: NodeDetailsProps): ReactElement {
       </div>
       <div>
         <dt>bytes</dt>
-        <dd className="mono">
-          {hexOffset(range.start)}–{hexOffset(range.end)} ({groupedInt(range.end - range.start)} bytes{node.end === undefined ? ', cut short: decoding stopped inside' : ''})
+        <dd className="mono" data-testid="node-bytes" data-start={range.start} data-end={range.end}>
+          {hexOffset(range.start)}–{hexOffset(range.end)} ({groupedInt(range.end - range.start)} bytes{range.cut ? `, cut: decoding stopped at ${hexOffset(range.end - 1)}` : ''})
         </dd>
       </div>
       <div>

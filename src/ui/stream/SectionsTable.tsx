@@ -90,8 +90,15 @@ export function SectionsTable({ rows, selectedRow, selectionSeq, errorRow, onSel
         <span role="gridcell" className="c-off">
           {hexOffset(row.start)}
         </span>
-        <span role="gridcell" className="c-size" title={row.end === undefined ? 'decoding stopped inside this record' : `${groupedInt(row.end - row.start)} bytes`}>
-          {row.end === undefined ? 'cut' : compactSize(row.end - row.start)}
+        <span
+          role="gridcell"
+          className={`c-size${row.extent.cut ? ' cut' : ''}`}
+          title={`${groupedInt(row.extent.end - row.extent.start)} bytes, ${hexOffset(row.extent.start)}–${hexOffset(row.extent.end)}${row.extent.cut ? `: decoding stopped inside this record, at ${hexOffset(row.extent.end - 1)}` : ''}`}
+          data-start={row.extent.start}
+          data-end={row.extent.end}
+        >
+          {row.extent.cut ? <span className="cut-mark">cut </span> : undefined}
+          {compactSize(row.extent.end - row.extent.start)}
         </span>
       </div>,
     );

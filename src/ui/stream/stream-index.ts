@@ -3,7 +3,7 @@
  * result: nodes by number (selection and expansion state are plain numbers), each node's
  * parent and top-level record, the rows of the records table, and the byte → node index.
  */
-import type { CommandRecord, DecodedNode, DecodeResult, SectionRecord } from '../../format/index.ts';
+import { nodeExtent, stopEnd, type ByteExtent, type CommandRecord, type DecodedNode, type DecodeResult, type SectionRecord } from '../../format/index.ts';
 import { RangeIndex, type Interval } from '../hex/range-index.ts';
 
 export type NodeId = number;
@@ -21,6 +21,8 @@ export interface RecordRow {
   readonly start: number;
   /** Exclusive; undefined when decoding stopped inside this record. */
   readonly end: number | undefined;
+  /** Its bytes as every view gives them (format/node-extent.ts): up to where decoding stopped when cut. */
+  readonly extent: ByteExtent;
   readonly bodyDecoder?: SectionRecord['bodyDecoder'];
 }
 
@@ -37,6 +39,8 @@ export interface StreamIndex {
   readonly byOffset: RangeIndex<NodeId>;
   /** Size of the QEMU stream (after any container was removed). */
   readonly streamSize: number;
+  /** Where every node decoding stopped inside ends (format/node-extent.ts). */
+  readonly stopEnd: number;
 }
 
 const OTHER_TYPES: Partial<Record<DecodedNode['kind'], string>> = {
@@ -77,7 +81,7 @@ export function buildStreamIndex(result: DecodeResult): StreamIndex {
   for (const top of result.root.children ?? []) {
     const nodeId = idOf.get(top) as NodeId;
     rowOfTop.set(nodeId, rows.length);
-    rows.push(recordRow(top, nodeId, sectionByNode.get(top), commandAt.get(top.start), result));
+    rows.push({ ...recordRow(top, nodeId, sectionByNode.get(top), commandAt.get(top.start), result), extent: nodeExtent(top, result) });
   }
 
   const rowOf = new Int32Array(nodes.length).fill(-1);
@@ -87,37 +91,24 @@ export function buildStreamIndex(result: DecodeResult): StreamIndex {
   }
 
   const streamSize = result.source.size;
-  const ends = effectiveEnds(nodes, parent, streamSize);
+  const stop = stopEnd(result);
   const intervals: Interval<NodeId>[] = [];
   for (let id = 1; id < nodes.length; id++) {
-    intervals.push({ start: (nodes[id] as DecodedNode).start, end: ends[id] as number, value: id });
+    const node = nodes[id] as DecodedNode;
+    intervals.push({ start: node.start, end: node.end ?? Math.max(node.start, stop), value: id });
   }
-  return { nodes, parent, depth, rowOf, rows, idOf, byOffset: RangeIndex.build(intervals), streamSize };
+  return { nodes, parent, depth, rowOf, rows, idOf, byOffset: RangeIndex.build(intervals), streamSize, stopEnd: stop };
 }
 
 /**
- * A node the decoder stopped inside has no end: it owns everything up to its parent's end
- * (the end of the stream at the top), which is where the missing bytes would have been.
+ * [start, end) of a node, the range every view shows for it: a node the decoder stopped inside
+ * ends where it stopped (format/node-extent.ts, the rule Explain uses too).
  */
-function effectiveEnds(nodes: readonly DecodedNode[], parent: Int32Array, streamSize: number): Float64Array {
-  const ends = new Float64Array(nodes.length);
-  for (let id = 0; id < nodes.length; id++) {
-    const own = (nodes[id] as DecodedNode).end;
-    const p = parent[id] as number;
-    ends[id] = own ?? (p < 0 ? streamSize : (ends[p] as number));
-  }
-  return ends;
-}
-
-/** [start, end) of a node for highlighting, with the same rule for unfinished nodes. */
-export function nodeRange(index: StreamIndex, id: NodeId): { readonly start: number; readonly end: number } {
+export function nodeRange(index: StreamIndex, id: NodeId): ByteExtent {
   const node = index.nodes[id];
-  if (node === undefined) return { start: 0, end: 0 };
-  let end = node.end;
-  for (let p = index.parent[id] as number; end === undefined && p >= 0; p = index.parent[p] as number) {
-    end = index.nodes[p]?.end;
-  }
-  return { start: node.start, end: end ?? index.streamSize };
+  if (node === undefined) return { start: 0, end: 0, cut: false };
+  if (node.end !== undefined) return { start: node.start, end: node.end, cut: false };
+  return { start: node.start, end: Math.max(node.start, index.stopEnd), cut: true };
 }
 
 /** Ids from the root down to `id`, inclusive. */
@@ -133,7 +124,7 @@ function recordRow(
   section: SectionRecord | undefined,
   command: CommandRecord | undefined,
   result: DecodeResult,
-): RecordRow {
+): Omit<RecordRow, 'extent'> {
   if (section !== undefined) {
     return {
       nodeId,

@@ -20,6 +20,10 @@ import {
 } from './time-scale.ts';
 import { LANE_H, ROW1_TOP, ROW2_TOP } from './lane-geometry.ts';
 import { barAt, visibleRuns, type TimelineLane, type TimelineLayout } from './timeline-layout.ts';
+import type { ByteExtent } from '../../format/index.ts';
+import { groupedInt, hexOffset } from '../stream/format-value.ts';
+import type { ScrollSync } from './scroll-sync.ts';
+import type { TimeBounds } from './time-scale.ts';
 import { timelineJson, timelineSvg } from './timeline-export.ts';
 import { TimelineLanes } from './TimelineLanes.tsx';
 import { TimelineTooltip } from './TimelineTooltip.tsx';
@@ -33,6 +37,22 @@ export interface TimelineProps {
   /** A stream is loaded: opening a lane shows its section there. */
   readonly canOpen: boolean;
   readonly onOpenLane: (lane: TimelineLane) => void;
+  /**
+   * Compared with the other side on one axis: the shared window (and its setter), bounds and
+   * focus, and `shift`, this log's own time that the shared axis calls 0. Without them the
+   * timeline keeps a window of its own, from its log's first event.
+   */
+  readonly window?: TimeWindow;
+  readonly onWindowChange?: (win: TimeWindow) => void;
+  readonly bounds?: TimeBounds;
+  readonly focus?: TimeWindow;
+  readonly shift?: number;
+  /** What the axis counts from, e.g. `since its first device section`. */
+  readonly axisOrigin?: string;
+  /** Scrolls the lanes together with the other side's, row for row. */
+  readonly scrollSync?: ScrollSync;
+  /** Each lane's bytes in the stream paired with this log (by lane key), as the Stream view gives them. */
+  readonly byteRanges?: ReadonlyMap<string, ByteExtent>;
 }
 
 const AXIS_H = 24;
@@ -61,10 +81,18 @@ interface Drag {
  * Wheel zooms around the pointer, drag pans, hover shows the event, click opens the section
  * in the Stream view; the lane list takes the keyboard (↑↓ lane, Enter open, ←→ pan, + − 0 zoom).
  */
-export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }: TimelineProps): ReactElement {
-  const { bounds, focus, lanes, failure, timeBase } = layout;
+export function Timeline(props: TimelineProps): ReactElement {
+  const { layout, lines, title, fileName, canOpen, onOpenLane, scrollSync, byteRanges } = props;
+  const { lanes, failure, timeBase } = layout;
+  const bounds = props.bounds ?? layout.bounds;
+  const focus = props.focus ?? layout.focus;
+  const shift = props.shift ?? 0;
   const idPrefix = useId();
-  const [win, setWin] = useState<TimeWindow>(focus);
+  const [ownWin, setOwnWin] = useState<TimeWindow>(focus);
+  const win = props.window ?? ownWin;
+  const setWin = props.onWindowChange ?? setOwnWin;
+  // The window in this log's own time: what its bars are looked up and drawn in.
+  const localWin = useMemo(() => ({ start: win.start + shift, end: win.end + shift }), [win, shift]);
   const [activeLane, setActiveLane] = useState(() => failure?.laneIndex ?? 0);
   const [hover, setHover] = useState<Hover | undefined>(undefined);
   const plotRef = useRef<HTMLDivElement | null>(null);
@@ -73,21 +101,21 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
   const sectionRef = useRef<HTMLElement | null>(null);
   const width = useElementWidth(plotRef);
 
-  const scale = useMemo(() => timeScale(win, width), [win, width]);
-  const runs = useMemo(() => lanes.map((lane) => lane.rows.map((row) => visibleRuns(row, win, width))), [lanes, win, width]);
+  const scale = useMemo(() => timeScale(localWin, width), [localWin, width]);
+  const runs = useMemo(() => lanes.map((lane) => lane.rows.map((row) => visibleRuns(row, localWin, width))), [lanes, localWin, width]);
   const ticks = useMemo(() => (width > 0 ? axisTicks(win, width, timeBase) : []), [win, width, timeBase]);
   const unit = axisUnit(win, timeBase);
   const height = lanes.length * LANE_H;
   const zoomed = !sameWindow(win, focus);
 
   // The wheel listener is native (React's is passive and cannot stop the page from scrolling).
-  const live = useRef({ win, width });
-  live.current = { win, width };
+  const live = useRef({ win, width, setWin });
+  live.current = { win, width, setWin };
   useEffect(() => {
     const el = plotRef.current;
     if (el === null) return undefined;
     const onWheel = (e: WheelEvent): void => {
-      const { win: w, width: wd } = live.current;
+      const { win: w, width: wd, setWin: set } = live.current;
       if (wd <= 0) return;
       e.preventDefault();
       const unitPx = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? wd : 1;
@@ -95,9 +123,9 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
       const horizontal = e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY);
       if (horizontal) {
         const dx = (e.shiftKey ? e.deltaY : e.deltaX) * unitPx;
-        setWin(panByPx(w, bounds, wd, -dx));
+        set(panByPx(w, bounds, wd, -dx));
       } else {
-        setWin(zoomAround(w, bounds, Math.exp(-e.deltaY * unitPx * 0.0015), pxToTime(w, wd, x)));
+        set(zoomAround(w, bounds, Math.exp(-e.deltaY * unitPx * 0.0015), pxToTime(w, wd, x)));
       }
       setHover(undefined);
     };
@@ -114,6 +142,12 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
     else if (top + LANE_H > el.scrollTop + el.clientHeight) el.scrollTop = top + LANE_H - el.clientHeight;
   }, []);
 
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (scrollSync === undefined || el === null) return undefined;
+    return scrollSync.attach(el);
+  }, [scrollSync]);
+
   // The failing lane is the one to look at first: centred the first time the timeline is
   // visible (a hidden tab has no size to centre in), then left where the user scrolls it.
   const revealed = useRef(false);
@@ -126,9 +160,10 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
   const zoomToLane = (index: number): void => {
     const lane = lanes[index];
     if (lane === undefined) return;
+    if (lane.absent === true) return;
     const pad = Math.max((lane.end - lane.start) * 0.15, bounds.minSpan);
     const end = failure?.laneIndex === index ? Math.max(lane.end, failure.at) : lane.end;
-    setWin(clampWindow({ start: lane.start - pad, end: end + pad }, bounds));
+    setWin(clampWindow({ start: lane.start - shift - pad, end: end - shift + pad }, bounds));
   };
 
   const hitTest = (x: number, y: number): { lane: number; info: HoverInfo | undefined } | undefined => {
@@ -137,7 +172,7 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
     if (lane === undefined || width <= 0) return undefined;
     const inLane = y - laneIndex * LANE_H;
     const row = inLane < ROW1_TOP - 1 ? 0 : inLane < ROW2_TOP - 0.5 ? 1 : 2;
-    const t = pxToTime(win, width, x);
+    const t = pxToTime(localWin, width, x);
     const slack = (3 * (win.end - win.start)) / width;
     for (const r of row === 0 ? [0] : [row, 0]) {
       const barRow = lane.rows[r];
@@ -190,7 +225,7 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
     if (hit === undefined) return;
     setActiveLane(hit.lane);
     const lane = lanes[hit.lane];
-    if (hit.info !== undefined && lane !== undefined) onOpenLane(lane);
+    if (hit.info !== undefined && lane !== undefined && lane.absent !== true) onOpenLane(lane);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
@@ -215,7 +250,7 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
       case 'Enter':
       case ' ': {
         const lane = lanes[activeLane];
-        if (lane !== undefined) onOpenLane(lane);
+        if (lane !== undefined && lane.absent !== true) onOpenLane(lane);
         break;
       }
       case 'ArrowLeft':
@@ -311,7 +346,7 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
       <div className="timeline-body" onKeyDown={onKeyDown}>
         <div className="timeline-axis-row">
           <div className="timeline-corner" data-testid="timeline-axis-unit">
-            {timeBase === 'line' ? 'log line (no timestamps in this log)' : `${UNIT_WORD[unit.name]} since the first event`}
+            {timeBase === 'line' ? 'log line (no timestamps in this log)' : `${UNIT_WORD[unit.name]} ${props.axisOrigin ?? 'since the first event'}`}
           </div>
           <svg className="timeline-axis" width={Math.max(0, width)} height={AXIS_H} data-testid="timeline-axis" aria-hidden="true">
             {ticks.map((t) => (
@@ -324,7 +359,11 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
             ))}
           </svg>
         </div>
-        <div className="timeline-scroll" ref={scrollRef}>
+        <div
+          className="timeline-scroll"
+          ref={scrollRef}
+          onScroll={scrollSync !== undefined ? (e) => scrollSync.follow(e.currentTarget) : undefined}
+        >
           <div className="timeline-rows" style={{ height }}>
             <div
               role="listbox"
@@ -334,19 +373,22 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
               className="lane-labels"
               data-testid="lane-labels"
             >
-              {lanes.map((lane, i) => (
+              {lanes.map((lane, i) => {
+                const bytes = byteRanges?.get(lane.key);
+                return (
                 <div
                   key={lane.key}
                   id={`${idPrefix}-lane-${i}`}
                   role="option"
                   aria-selected={i === activeLane}
                   aria-label={laneAriaLabel(lane)}
-                  className={`lane-label${i === activeLane ? ' active' : ''}${lane.failure ? ' failed' : ''}`}
+                  className={`lane-label${i === activeLane ? ' active' : ''}${lane.failure ? ' failed' : ''}${lane.absent === true ? ' absent' : ''}`}
                   data-lane={lane.key}
-                  title={laneTitle(lane, canOpen)}
+                  {...(bytes !== undefined ? { 'data-start': bytes.start, 'data-end': bytes.end } : {})}
+                  title={laneTitle(lane, canOpen, bytes)}
                   onClick={() => {
                     setActiveLane(i);
-                    onOpenLane(lane);
+                    if (lane.absent !== true) onOpenLane(lane);
                   }}
                 >
                   {lane.failure ? (
@@ -358,9 +400,11 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
                   {lane.kind === 'section' ? (
                     <span className={`lane-inst${lane.instanceInferred ? ' inferred' : ''}`}>#{lane.instance ?? 0}</span>
                   ) : undefined}
+                  {lane.absent === true ? <span className="lane-absent">not in this log</span> : undefined}
                   {lane.version !== undefined ? <span className="lane-ver">v{lane.version}</span> : undefined}
                 </div>
-              ))}
+                );
+              })}
             </div>
             <div
               className="timeline-plot"
@@ -391,11 +435,13 @@ export function Timeline({ layout, lines, title, fileName, canOpen, onOpenLane }
 
 function laneAriaLabel(lane: TimelineLane): string {
   const inst = lane.kind === 'section' ? ` instance ${lane.instance ?? 0}${lane.instanceInferred ? ' (inferred)' : ''}` : '';
-  return `${lane.idstr}${inst}${lane.failure ? ', failed here' : ''}`;
+  return `${lane.idstr}${inst}${lane.failure ? ', failed here' : ''}${lane.absent === true ? ', not in this log' : ''}`;
 }
 
-function laneTitle(lane: TimelineLane, canOpen: boolean): string {
+function laneTitle(lane: TimelineLane, canOpen: boolean, bytes: ByteExtent | undefined): string {
+  if (lane.absent === true) return `${laneLabel(lane)}\nnot in this log: only the other side has this section`;
   const parts = [laneLabel(lane)];
+  if (bytes !== undefined) parts.push(`bytes ${hexOffset(bytes.start)}–${hexOffset(bytes.end)} in the stream (${groupedInt(bytes.end - bytes.start)} bytes${bytes.cut ? ', cut where decoding stopped' : ''})`);
   if (lane.version !== undefined) parts.push(`version ${lane.version}`);
   if (lane.handler !== undefined) parts.push(`handler ${lane.handler}`);
   parts.push(`log lines ${lane.line}–${lane.endLine}`);

@@ -1,6 +1,6 @@
 import { memo, type ReactElement } from 'react';
 import type { AxisTick } from './time-scale.ts';
-import { clampX, LANE_H, ROW_BOX } from './lane-geometry.ts';
+import { clampX, failureLabelPlacement, LANE_H, ROW_BOX } from './lane-geometry.ts';
 import type { BarRun, TimelineFailure, TimelineLane } from './timeline-layout.ts';
 
 export interface TimelineLanesProps {
@@ -23,8 +23,17 @@ export const TimelineLanes = memo(function TimelineLanes({ lanes, runs, toPx, wi
   const failureLane = failure?.laneIndex !== undefined ? lanes[failure.laneIndex] : undefined;
   const fx = failure !== undefined ? toPx(failure.at) : undefined;
   const fy = failure?.laneIndex !== undefined ? failure.laneIndex * LANE_H : 0;
-  // The label goes where there is room: left of the line when it is near the right edge.
-  const labelLeft = fx !== undefined && fx > width * 0.6;
+  // The label goes where no bar of its lane is (the strip above the lanes says it in full).
+  const laneBars: (readonly [number, number])[] = [];
+  if (failure?.laneIndex !== undefined) {
+    for (const row of runs[failure.laneIndex] ?? []) {
+      for (const run of row) {
+        const x1 = clampX(toPx(run.start), width);
+        laneBars.push([x1, Math.max(x1 + 1, clampX(toPx(run.end), width))]);
+      }
+    }
+  }
+  const label = failure !== undefined && fx !== undefined ? failureLabelPlacement(fx, laneBars, width, failure.message, measureLabel) : undefined;
   return (
     <svg width={width} height={height} className="lanes-svg" aria-hidden="true">
       {ticks.map((t) => (
@@ -48,9 +57,14 @@ export const TimelineLanes = memo(function TimelineLanes({ lanes, runs, toPx, wi
         <g className="failure-marker" data-testid="failure-marker" data-lane={failureLane?.key ?? ''}>
           <line x1={fx} x2={fx} y1={0} y2={height} />
           {failureLane !== undefined ? <circle cx={fx} cy={fy + 8} r={4} /> : undefined}
-          <text className="failure-label" x={labelLeft ? fx - 8 : fx + 8} y={fy + 12} textAnchor={labelLeft ? 'end' : 'start'}>
-            {failure.message}
-          </text>
+          {label !== undefined ? (
+            <text className="failure-label" x={label.x} y={fy + 16} textAnchor={label.anchor} data-extent={`${Math.round(label.extent[0])} ${Math.round(label.extent[1])}`}>
+              <title>{failure.message}</title>
+              {label.text}
+            </text>
+          ) : (
+            <title>{failure.message}</title>
+          )}
         </g>
       ) : undefined}
     </svg>
@@ -73,4 +87,16 @@ function barRect(run: BarRun, row: number, lane: TimelineLane, toPx: (t: number)
       height={h}
     />
   );
+}
+
+/** Text width in the label's font (.failure-label in timeline.css: 600 11px, the UI font), from a canvas. */
+let measureContext: CanvasRenderingContext2D | null | undefined;
+
+function measureLabel(text: string): number {
+  measureContext ??= document.createElement('canvas').getContext('2d');
+  if (measureContext === null) return text.length * 7;
+  const family = getComputedStyle(document.documentElement).getPropertyValue('--font-ui').trim() || 'sans-serif';
+  measureContext.font = `600 11px ${family}`;
+  // A little over: the stroke drawn around the text for contrast widens it.
+  return measureContext.measureText(text).width + 4;
 }

@@ -1,23 +1,42 @@
 import { useMemo, type ReactElement } from 'react';
+import type { ByteExtent } from '../../format/index.ts';
 import { useTraceLog } from '../workspace/use-file-content.ts';
 import type { WorkspaceFile } from '../workspace/workspace-store.ts';
 import { LogLines } from './log-lines.ts';
+import type { ScrollSync } from './scroll-sync.ts';
+import type { TimeBounds, TimeWindow } from './time-scale.ts';
 import { Timeline } from './Timeline.tsx';
-import { layoutTimeline, type TimelineLane } from './timeline-layout.ts';
+import { layoutTimeline, type TimelineLane, type TimelineLayout } from './timeline-layout.ts';
+
+/** Shared with the other side when the two are compared on one axis (see TimelineView). */
+export interface PaneAxis {
+  /** This side's layout with the rows of both sides (compare-layout.ts). */
+  readonly layout: TimelineLayout;
+  readonly window: TimeWindow;
+  readonly onWindowChange: (win: TimeWindow) => void;
+  readonly bounds: TimeBounds;
+  readonly focus: TimeWindow;
+  readonly shift: number;
+  readonly axisOrigin: string;
+  readonly scrollSync: ScrollSync;
+}
 
 export interface TimelinePaneProps {
   readonly file: WorkspaceFile;
   readonly side: 'save' | 'load';
   readonly canOpen: boolean;
   readonly onOpenLane: (lane: TimelineLane) => void;
+  readonly axis?: PaneAxis | undefined;
+  readonly byteRanges?: ReadonlyMap<string, ByteExtent> | undefined;
 }
 
 const TITLE = { save: 'Save side (source)', load: 'Load side (destination)' } as const;
 
 /** One log of the Timeline tab: read and laid out, or why not. */
-export function TimelinePane({ file, side, canOpen, onOpenLane }: TimelinePaneProps): ReactElement {
+export function TimelinePane({ file, side, canOpen, onOpenLane, axis, byteRanges }: TimelinePaneProps): ReactElement {
   const log = useTraceLog(file);
-  const layout = useMemo(() => (log.data !== undefined ? layoutTimeline(log.data.model) : undefined), [log.data]);
+  const own = useMemo(() => (log.data !== undefined && axis === undefined ? layoutTimeline(log.data.model) : undefined), [log.data, axis]);
+  const layout = axis?.layout ?? own;
   const lines = useMemo(() => (log.data !== undefined ? new LogLines(log.data.text) : undefined), [log.data]);
 
   if (log.isError) {
@@ -57,7 +76,27 @@ export function TimelinePane({ file, side, canOpen, onOpenLane }: TimelinePanePr
   }
   return (
     <div className="timeline-slot" data-app-state="ready">
-      <Timeline key={file.id} layout={layout} lines={lines} title={TITLE[side]} fileName={file.file.name} canOpen={canOpen} onOpenLane={onOpenLane} />
+      <Timeline
+        key={file.id}
+        layout={layout}
+        lines={lines}
+        title={TITLE[side]}
+        fileName={file.file.name}
+        canOpen={canOpen}
+        onOpenLane={onOpenLane}
+        {...(axis !== undefined
+          ? {
+              window: axis.window,
+              onWindowChange: axis.onWindowChange,
+              bounds: axis.bounds,
+              focus: axis.focus,
+              shift: axis.shift,
+              axisOrigin: axis.axisOrigin,
+              scrollSync: axis.scrollSync,
+            }
+          : {})}
+        {...(byteRanges !== undefined ? { byteRanges } : {})}
+      />
     </div>
   );
 }

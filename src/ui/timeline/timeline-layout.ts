@@ -61,6 +61,8 @@ export interface TimelineLane {
   readonly handler: string | undefined;
   readonly rows: readonly BarRow[];
   readonly spanCount: number;
+  /** Compared timelines: a row kept for a section only the other side has (compare-layout.ts). */
+  readonly absent?: true;
 }
 
 export interface TimelineFailure {

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import { DEFAULT_SAMPLE_SET, fetchSampleSet } from '../app/samples.ts';
+import { DEFAULT_SAMPLE_SET, openSample } from '../app/samples.ts';
 import { useWorkspaceState, useWorkspaceStore } from '../workspace/workspace-context.ts';
 
 export const TOUR_BUTTON_ID = 'tour-button';
@@ -12,7 +12,7 @@ export function TourButton(): ReactElement {
   const start = (): void => {
     if (state.active.stream === undefined) {
       const set = DEFAULT_SAMPLE_SET;
-      void store.openSampleSet(set.id, (signal) => fetchSampleSet(set, signal), 'stream').then(() => store.setTourStep(0));
+      void openSample(store, set, 'stream').then(() => store.setTourStep(0));
       return;
     }
     store.setView('stream');

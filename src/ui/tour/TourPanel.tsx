@@ -1,6 +1,6 @@
 import { skipToken, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useRef, type ReactElement } from 'react';
-import { fetchSampleSet, DEFAULT_SAMPLE_SET } from '../app/samples.ts';
+import { DEFAULT_SAMPLE_SET, openSample } from '../app/samples.ts';
 import { groupedInt, hexOffset } from '../stream/format-value.ts';
 import type { DecodedStream } from '../stream/StreamView.tsx';
 import { decodeQueryKey } from '../stream/use-stream-decode.ts';
@@ -70,7 +70,7 @@ export function TourPanel(): ReactElement | undefined {
     content = (
       <p className="muted">
         The tour found none of the records it explains in this stream.{' '}
-        <button type="button" className="btn" onClick={() => void store.openSampleSet(DEFAULT_SAMPLE_SET.id, (s) => fetchSampleSet(DEFAULT_SAMPLE_SET, s), 'stream')}>
+        <button type="button" className="btn" onClick={() => void openSample(store, DEFAULT_SAMPLE_SET, 'stream')}>
           Open the 11.1 sample
         </button>
       </p>
@@ -87,7 +87,7 @@ export function TourPanel(): ReactElement | undefined {
           <ol className="tour-parts mono" aria-label="Parts of these bytes">
             {step.parts.map((p) => (
               <li key={`${p.start}-${p.label}`}>
-                <button type="button" className="tour-part" title="Select these bytes" onClick={() => store.focusNode({ path: p.path, offset: p.start })}>
+                <button type="button" className="tour-part" title="Select these bytes" onClick={() => store.focusNode({ path: p.path, offset: p.start, highlight: { start: p.start, end: p.end } })}>
                   <span className="tour-part-off">{hexOffset(p.start)}</span>
                   <span className="tour-part-name">{p.label}</span>
                   {p.value !== undefined ? <span className="tour-part-value">{p.value}</span> : undefined}

@@ -17,7 +17,10 @@ export interface ByteSpan {
   readonly end: number;
 }
 
-/** One named piece of a step's bytes, listed under its explanation (a header's fields...). */
+/**
+ * One named piece of a step's bytes, listed under its explanation (a header's fields...). A
+ * piece the decoder keeps no node for (a subsection's marker and name) names the node it is in.
+ */
 export interface TourPart {
   readonly label: string;
   readonly path: readonly string[];
@@ -49,6 +52,8 @@ export function tourSteps(result: DecodeResult): TourStep[] {
     iterativeStep(result),
     switchoverStep(result, top),
     ...deviceSteps(result),
+    virtioQueuesStep(result),
+    footerErrorStep(result),
     eofStep(top),
     vmdescStep(result, top),
   ];
@@ -163,19 +168,22 @@ function ramSteps(result: DecodeResult): TourStep[] {
   if (setup !== undefined) out.push(setup);
   const part = result.sections.find((s) => s.type === 'PART' && s.bodyDecoder === 'ram' && s.sectionId === start.sectionId);
   const records = childOf(part?.node, 'ram-records');
+  // Its text names the PART header too: the highlight starts there.
+  const partHeader = childOf(part?.node, 'header');
   if (part !== undefined && ended(records)) {
     const pageSize = result.ram?.pageSize ?? 4096;
     out.push(
       step(
         'ram-part',
         'RAM PART: page records',
-        records,
+        ended(partHeader) && ended(part.node) ? part.node : records,
         [
           `A PART section has a short header (0x02 and the section id ${part.sectionId} again), then page records. Each starts with a 64-bit number: the high bits are the page's offset in its RAM block, the low bits are flags.`,
           `PAGE (0x08) is followed by the ${groupedInt(pageSize)} bytes of the page. ZERO (0x02) by a single fill byte 0, so an all-zero page costs 9 bytes. CONTINUE (0x20) means "same block as the record before"; without it the block's name follows as a counted string. The flag EOS (0x10) ends the section.`,
           `${records.note !== undefined ? `This section holds ${records.note}.` : ''} Page payloads are raw guest memory, so the decoder only counts them.`.trim(),
         ],
-        [],
+        ended(partHeader) ? partsOf(partHeader.children ?? []) : [],
+        ended(partHeader) && partHeader.end <= records.start ? { start: partHeader.start, end: records.end } : undefined,
       ),
     );
   }
@@ -310,10 +318,10 @@ function deviceSteps(result: DecodeResult): TourStep[] {
         `Subsection: ${sub.node.name}`,
         sub.node,
         [
-          `0x05 is QEMU_VM_SUBSECTION, only ever inside a device body, after its fields: the subsection's full name as a counted string ("${sub.node.name}"), a 32-bit version${version !== undefined ? ` (${version})` : ''}, then its own fields.`,
+          `0x05 is QEMU_VM_SUBSECTION, only ever inside a device body, after its fields: the subsection's full name as a counted string (one length byte, then "${sub.node.name}"), a 32-bit version${version !== undefined ? ` (${version})` : ''}, then its own fields.`,
           'A subsection is sent only when its needed() function returns true. A destination that does not know a subsection it receives fails; one that knows a subsection that was not sent keeps its defaults. This is how QEMU adds state to a device without breaking older streams.',
         ],
-        partsOf(sub.node.children ?? []),
+        [...subsectionHeaderParts(sub.node), ...partsOf((sub.node.children ?? []).filter((c) => c.kind !== 'header'))],
       ),
     );
   }
@@ -337,6 +345,29 @@ function deviceSteps(result: DecodeResult): TourStep[] {
   return out;
 }
 
+/**
+ * A subsection's own bytes before its fields, by the layout of §7.4: the marker, the name as a
+ * counted string, the version. The decoder keeps them as a header node when it has one
+ * (device-defined subsections); otherwise they are worked out from the name, and only kept
+ * when they end exactly where the first field starts.
+ */
+function subsectionHeaderParts(node: DecodedNode & { end: number }): TourPart[] {
+  const header = childOf(node, 'header');
+  if (ended(header)) return partsOf(header.children ?? []);
+  const nameLength = new TextEncoder().encode(node.name).length;
+  const at = node.start;
+  const fieldsAt = at + 1 + 1 + nameLength + 4;
+  const first = (node.children ?? [])[0];
+  if (fieldsAt > node.end || (first !== undefined && first.start !== fieldsAt)) return [];
+  const version = numberValue(node);
+  return [
+    { label: 'marker', path: node.path, start: at, end: at + 1, value: '5 (0x5)' },
+    { label: 'name length', path: node.path, start: at + 1, end: at + 2, value: `${nameLength} (0x${nameLength.toString(16)})` },
+    { label: 'name', path: node.path, start: at + 2, end: at + 2 + nameLength, value: `"${node.name}"` },
+    { label: 'version', path: node.path, start: at + 2 + nameLength, end: fieldsAt, ...(version !== undefined ? { value: `${version} (0x${version.toString(16)})` } : {}) },
+  ];
+}
+
 /** fw_cfg/dma (the example of §7.4), else the first subsection of any device. */
 function findSubsection(result: DecodeResult): { readonly section: SectionRecord; readonly node: DecodedNode } | undefined {
   let first: { section: SectionRecord; node: DecodedNode } | undefined;
@@ -349,6 +380,72 @@ function findSubsection(result: DecodeResult): { readonly section: SectionRecord
     }
   }
   return first;
+}
+
+// ---- device-defined state: a virtio device's queues
+
+/** The first described virtio device with queues (virtio-net first: the ring-size example). */
+function virtioQueues(result: DecodeResult): { readonly section: SectionRecord; readonly virtio: DecodedNode; readonly count: DecodedNode & { end: number }; readonly queues: readonly (DecodedNode & { end: number })[] } | undefined {
+  const candidates: { section: SectionRecord; virtio: DecodedNode; count: DecodedNode & { end: number }; queues: (DecodedNode & { end: number })[] }[] = [];
+  for (const section of result.sections) {
+    if (section.type !== 'FULL' || section.end === undefined) continue;
+    const virtio = (section.node.children ?? []).find((c) => c.name === 'virtio' && c.type === 'virtio');
+    const count = childOf(virtio, 'field', 'num_queues');
+    const queues = (virtio?.children ?? []).filter((c): c is DecodedNode & { end: number } => ended(c) && /^queues\[\d+\]$/.test(c.name));
+    if (virtio !== undefined && ended(count) && queues.length > 0) candidates.push({ section, virtio, count, queues });
+  }
+  return candidates.find((c) => c.section.idstr.endsWith('/virtio-net')) ?? candidates[0];
+}
+
+function virtioQueuesStep(result: DecodeResult): TourStep | undefined {
+  const found = virtioQueues(result);
+  if (found === undefined) return undefined;
+  const { section, count, queues } = found;
+  const last = queues.at(-1) as DecodedNode & { end: number };
+  const sizes = queues.map((q) => numberValue(childOf(q, 'field', 'vring.num'))).filter((n) => n !== undefined);
+  const sizeText = sizes.length > 0 && sizes.every((n) => n === sizes[0]) ? `${sizes.length} ring${sizes.length === 1 ? '' : 's'} of ${sizes[0]} entries` : `rings of ${sizes.join(', ')} entries`;
+  const hasVector = queues.some((q) => childOf(q, 'field', 'vector') !== undefined);
+  return step(
+    'virtio-queues',
+    `Virtio queues: ${section.idstr}`,
+    count,
+    [
+      `A virtio device's state is one field of the vmdesc, "virtio", that QEMU writes with its own code (virtio_save), so the vmdesc gives only its size; migscope reads it by QEMU's layout. First the transport's state (${childOf(childOf(found.virtio, 'struct', 'transport'), 'struct', 'pci') !== undefined ? 'here PCI: the config space, the MSI-X table and the config vector' : 'the bus the device sits on'}), then the device status, ISR, queue_sel, the guest's features (low 32 bits) and the device's config space.`,
+      `Then the queues: their number as a 32-bit count (${numberValue(count) ?? queues.length} here), and for each one vring.num, the ring's size as a 32-bit number; the ring's guest-physical address (64-bit); last_avail_idx, the next entry the device will read (16-bit)${hasVector ? '; and with virtio-pci the queue\'s MSI-X vector (16-bit, 0xffff for none)' : ''}. ${section.idstr} has ${sizeText}.`,
+      'The destination allocates each ring with the size its own device has. QEMU 11.1 and later compare vring.num with it and refuse a larger ring ("VQ 0 vring.num 1024 exceeds allocated max 256"), so ring-size properties must match on both sides. After the queues come the device\'s own state and the virtio/* subsections (64-bit features, the rings\' other addresses, ...).',
+    ],
+    [
+      ...partsOf([count]),
+      ...queues.flatMap((q) => partsOf(q.children ?? []).map((p) => ({ ...p, label: `${q.name} ${p.label}` }))),
+    ],
+    { start: count.start, end: last.end },
+  );
+}
+
+// ---- a section whose footer is not where the vmdesc says its body ends
+
+function footerErrorStep(result: DecodeResult): TourStep | undefined {
+  const error = result.error;
+  if (error === undefined || error.code !== 'SECTION_FOOTER_MISMATCH') return undefined;
+  const sectionName = error.path[0];
+  const node = (result.root.children ?? []).find((n) => n.kind === 'section' && n.path[0] === sectionName && n.start <= error.offset);
+  if (node === undefined || sectionName === undefined) return undefined;
+  const idstr = sectionName.replace(/#\d+$/, '');
+  const lastField = [...(node.children ?? [])].reverse().find(ended);
+  const at = error.offset;
+  return {
+    id: 'footer-error',
+    title: `Where decoding stopped: ${idstr}'s footer`,
+    body: [
+      `The vmdesc says ${idstr}'s body ends at ${hexOffset(at)}${lastField !== undefined ? `, after ${lastField.name}` : ''}: a section footer must start there, ${error.expected ?? '0x7e (QEMU_VM_SECTION_FOOTER)'}. The byte there is ${error.actual ?? 'another one'}.`,
+      `QEMU's loader does the same: it reads the fields its own description of ${idstr} names, then checks for the footer, and stops with "${error.message}". The footer is the stream's only integrity check, so this is what any difference in the body looks like: a field more or less on one side, another size, or bytes changed after the save.`,
+      'Everything before this byte decoded; nothing after it is read, neither by QEMU nor here.',
+    ],
+    path: node.path,
+    offset: at,
+    highlight: { start: at, end: at + 1 },
+    parts: [{ label: `footer marker (expected ${error.expected ?? '0x7e'})`, path: node.path, start: at, end: at + 1, ...(error.actual !== undefined ? { value: `found ${error.actual}` } : {}) }],
+  };
 }
 
 // ---- §13 EOF, §8 vmdesc

@@ -2,6 +2,7 @@ import { useState, type ReactElement } from 'react';
 import { useFileVersions } from '../matrix/use-file-versions.ts';
 import { detectionLabel } from './file-kinds.ts';
 import { FileItem } from './FileItem.tsx';
+import { FileSets } from './FileSets.tsx';
 import './workspace.css';
 import type { FileKind } from './detect-file.ts';
 import { roleOf, type WorkspaceState, type WorkspaceStore } from './workspace-store.ts';
@@ -15,8 +16,8 @@ export interface FilesPanelProps {
 }
 
 /**
- * Every loaded file, in the order it came, with what it was recognised as. Streams and logs
- * have a radio: the views show the chosen one of each role.
+ * The file sets, and every file of the set on show, in the order it came, with what it was
+ * recognised as. Streams and logs have a radio: the views show the chosen one of each role.
  */
 export function FilesPanel({ state, store }: FilesPanelProps): ReactElement {
   const { files, active } = state;
@@ -24,6 +25,7 @@ export function FilesPanel({ state, store }: FilesPanelProps): ReactElement {
   const versions = useFileVersions();
   return (
     <section className={`files-panel${open ? '' : ' collapsed'}`} aria-label="Files" data-testid="files-panel">
+      <FileSets state={state} store={store} />
       <h2 className="files-title">
         <button type="button" className="files-toggle" aria-expanded={open} aria-controls="file-list" onClick={() => setOpen((o) => !o)}>
           <span className="twisty-mark" aria-hidden="true">

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { activeFile, filesOfKind, WorkspaceStore, type WorkspaceState } from './workspace-store.ts';
+import { activeFile, filesOfKind, pairChoice, WorkspaceStore, type WorkspaceState } from './workspace-store.ts';
 
 const fixture = (rel: string, name = rel.replace(/^.*\//, '')): File =>
   new File([readFileSync(fileURLToPath(new URL(`../../../fixtures/${rel}`, import.meta.url)))], name);
@@ -71,16 +71,84 @@ describe('WorkspaceStore', () => {
     expect(store.getState().active.stream).toBe(stream?.id);
   });
 
-  it('a sample set replaces the previous one and keeps the user’s files', async () => {
+  it('a sample set replaces the previous sample, in the sample’s own set', async () => {
     const store = new WorkspaceStore();
-    await store.addFiles([fixture(MANIFEST, 'mine.json.gz')]);
-    await store.openSampleSet('a', async () => [fixture(STREAM)]);
-    await store.openSampleSet('b', async () => [fixture(STREAM_2), fixture(LOAD)], 'timeline');
+    await store.openSampleSet('a', async () => [fixture(STREAM)], undefined, 'Sample A');
+    await store.openSampleSet('b', async () => [fixture(STREAM_2), fixture(LOAD)], 'timeline', 'Sample B');
     const s = store.getState();
-    expect(kinds(s)).toEqual(['mine.json.gz:vmstate-manifest', 'pc-i440fx-5.2-minimal.mig.gz:stream', 'e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gz:trace-log']);
+    expect(s.sets.map((x) => [x.origin, x.title, x.files.length])).toEqual([['sample', 'Sample B', 2]]);
+    expect(kinds(s)).toEqual(['pc-i440fx-5.2-minimal.mig.gz:stream', 'e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gz:trace-log']);
     expect(s.sampleId).toBe('b');
     expect(s.view).toBe('timeline');
     expect(s.pending).toBe(0);
+  });
+
+  it('the first drop starts the person’s own set; the sample stays one click away', async () => {
+    const store = new WorkspaceStore();
+    await store.openSampleSet('a', async () => [fixture(STREAM)], undefined, 'Sample A');
+    const sampleSet = store.getState().currentSet ?? '';
+    await store.addFiles([fixture(LOAD)]);
+    let s = store.getState();
+    expect(s.sets.map((x) => [x.origin, x.title])).toEqual([
+      ['sample', 'Sample A'],
+      ['user', 'Your files'],
+    ]);
+    // The views see only the dropped log: no stream of the sample's pairs with it.
+    expect(kinds(s)).toEqual(['e-7.2-footer__7.2__7.2__pc-i440fx-7.2-default.log.gz:trace-log']);
+    expect(s.active).toEqual({ load: s.files[0]?.id });
+    expect(s.view).toBe('timeline');
+    // A second drop joins it.
+    await store.addFiles([fixture(SAVE)]);
+    expect(store.getState().sets[1]?.files).toHaveLength(2);
+
+    // Back to the sample: all of it is there, on the view it had.
+    store.openSet(sampleSet);
+    s = store.getState();
+    expect(kinds(s)).toEqual(['pc-i440fx-7.2-minimal.mig.gz:stream']);
+    expect(s.view).toBe('stream');
+    // A drop while the sample is on show starts another set of the person's, never joins the sample's.
+    await store.addFiles([fixture(STREAM_2)]);
+    s = store.getState();
+    expect(s.sets.map((x) => [x.origin, x.title, x.files.length])).toEqual([
+      ['sample', 'Sample A', 1],
+      ['user', 'Your files', 2],
+      ['user', 'Your files 2', 1],
+    ]);
+    expect(s.sets.filter((x) => x.origin === 'sample').flatMap((x) => x.files).every((f) => f.origin === 'sample')).toBe(true);
+
+    // A new empty set takes the next drop; closing a set shows another.
+    const fresh = store.newSet();
+    await store.addFiles([fixture(MANIFEST)]);
+    expect(store.getState().sets.find((x) => x.id === fresh)?.files.map((f) => f.file.name)).toEqual(['vmstate-pc-i440fx-7.2.json.gz']);
+    store.closeSet(fresh);
+    expect(store.getState().sets.map((x) => x.id)).not.toContain(fresh);
+    store.closeSet(sampleSet);
+    expect(store.getState().sets[0]?.id).toBe(sampleSet);
+  });
+
+  it('a pairing chosen against the evidence is remembered per set, until a file goes', async () => {
+    const store = new WorkspaceStore();
+    await store.addFiles([fixture(STREAM), fixture(LOAD)]);
+    const { stream, load } = store.getState().active;
+    expect(pairChoice(store.getState(), stream ?? '', load ?? '')).toBeUndefined();
+    store.choosePair(load ?? '', stream ?? '', true);
+    expect(pairChoice(store.getState(), stream ?? '', load ?? '')).toBe(true);
+    store.choosePair(load ?? '', stream ?? '', false);
+    expect(pairChoice(store.getState(), stream ?? '', load ?? '')).toBe(false);
+    store.remove(load ?? '');
+    expect(store.getState().sets[0]?.choices).toEqual({});
+  });
+
+  it('a set remembers its selection and selects it again when shown', async () => {
+    const store = new WorkspaceStore();
+    await store.openSampleSet('a', async () => [fixture(STREAM)]);
+    const sampleSet = store.getState().currentSet ?? '';
+    const streamId = store.getState().active.stream ?? '';
+    store.setSelection({ streamId, path: ['timer#0', 'cpu_ticks_offset'], offset: 0x93572 });
+    await store.addFiles([fixture(STREAM_2)]);
+    expect(store.getState().selection).toBeUndefined();
+    store.openSet(sampleSet);
+    expect(store.getState().focus).toMatchObject({ streamId, path: ['timer#0', 'cpu_ticks_offset'], offset: 0x93572 });
   });
 
   it('a newer sample set wins over one still downloading', async () => {

@@ -3,6 +3,11 @@
  * as, which stream and which logs the views show, and which view is open. One place, so that
  * each view reads what it needs and the Files panel, the tabs and the views never disagree.
  *
+ * Files live in sets. The sample opens in a set of its own; the first file a person drops
+ * starts a set of theirs (so their files are never read together with the sample's, and the
+ * sample stays one click away); further drops go to the set on show, and `newSet` starts
+ * another. The views see the set on show: `files`, `active` and `view` are that set's.
+ *
  * A plain subscribable object (React reads it through useSyncExternalStore): no React here, so
  * it is unit-tested in Node like the rest of the pure code.
  */
@@ -83,13 +88,40 @@ export interface MatrixCell {
   readonly col: string;
 }
 
-export interface WorkspaceState {
+/** A set of files read together: the sample's, or one of the person's own. */
+export interface FileSet {
+  /** `s1`, `s2`...: this session's. */
+  readonly id: string;
+  readonly origin: FileOrigin;
+  /** The sample set it holds (sample sets only). */
+  readonly sampleId: string | undefined;
+  readonly title: string;
   /** In the order they were added. */
   readonly files: readonly WorkspaceFile[];
   /** File ids by role; a role without a file of its kind is absent. */
   readonly active: Readonly<Partial<Record<Role, string>>>;
+  /** The view last open on this set. */
   readonly view: ViewId;
-  /** The sample set last opened (its files may have been removed since). */
+  /**
+   * What the person chose for pairs of files (`pairKey`) against what pairing.ts found: true to
+   * read two files together although they do not look like one VM, false to keep apart two
+   * that cannot be told. The choice is theirs, remembered per set.
+   */
+  readonly choices: Readonly<Record<string, boolean>>;
+  /** What was selected in the Stream view, to come back to. */
+  readonly selection: StreamSelection | undefined;
+}
+
+export interface WorkspaceState {
+  readonly sets: readonly FileSet[];
+  /** The set on show. */
+  readonly currentSet: string | undefined;
+  /** The files of the set on show, in the order they were added. */
+  readonly files: readonly WorkspaceFile[];
+  /** File ids by role in the set on show; a role without a file of its kind is absent. */
+  readonly active: Readonly<Partial<Record<Role, string>>>;
+  readonly view: ViewId;
+  /** The sample set open in the sample's set (its files may have been removed since). */
   readonly sampleId: string | undefined;
   /** Sample downloads and detections in flight. */
   readonly pending: number;
@@ -134,7 +166,28 @@ export function activeFile(state: WorkspaceState, role: Role): WorkspaceFile | u
   return id === undefined ? undefined : state.files.find((f) => f.id === id);
 }
 
+/** The key of a pair of files, whichever order they are named in. */
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+export function currentSetOf(state: WorkspaceState): FileSet | undefined {
+  return state.sets.find((x) => x.id === state.currentSet);
+}
+
+/** The sample's set, whether on show or not. */
+export function sampleSetOf(state: WorkspaceState): FileSet | undefined {
+  return state.sets.find((x) => x.origin === 'sample');
+}
+
+/** What the person chose for these two files in the set on show: together, apart, or nothing. */
+export function pairChoice(state: WorkspaceState, a: string, b: string): boolean | undefined {
+  return currentSetOf(state)?.choices[pairKey(a, b)];
+}
+
 const INITIAL: WorkspaceState = {
+  sets: [],
+  currentSet: undefined,
   files: [],
   active: {},
   view: 'stream',
@@ -153,6 +206,8 @@ export class WorkspaceStore {
   private state: WorkspaceState = INITIAL;
   private readonly listeners = new Set<() => void>();
   private nextId = 1;
+  private nextSet = 1;
+  private userSets = 0;
   private sampleAbort: AbortController | undefined;
 
   constructor(private readonly detect: Detector = detectFile) {}
@@ -165,21 +220,57 @@ export class WorkspaceStore {
   };
 
   /**
-   * Adds files and recognises each by content. When all are recognised, the last stream and
-   * the last log of each side among them become the active ones.
+   * Adds files to the person's set on show, or starts a set of theirs when the sample's is on
+   * show (or none is), and recognises each by content. When all are recognised, the last
+   * stream and the last log of each side among them become the active ones.
    */
   addFiles(files: readonly File[], options: AddOptions = {}): Promise<void> {
-    return this.insert(files, options, false);
+    return this.insert(files, options, undefined);
+  }
+
+  /** Starts an empty set of the person's own and shows it: the next drop goes there. */
+  newSet(): string {
+    const set = this.makeUserSet();
+    this.update((s) => ({ ...s, sets: [...s.sets, set], currentSet: set.id }));
+    return set.id;
+  }
+
+  /** Shows another set; what was selected in the Stream view on it is selected again. */
+  openSet(id: string): void {
+    const target = this.state.sets.find((x) => x.id === id);
+    if (target === undefined || id === this.state.currentSet) return;
+    const selection = target.selection;
+    this.update((s) => {
+      const focus: SectionFocus | undefined =
+        selection !== undefined && target.active.stream === selection.streamId
+          ? { streamId: selection.streamId, idstr: selection.path[0] ?? '', instance: undefined, seq: (s.focus?.seq ?? 0) + 1, path: selection.path, offset: selection.offset }
+          : s.focus;
+      return { ...s, currentSet: id, focus, selection: undefined, tourStep: undefined };
+    });
+  }
+
+  /** Closes a set and its files; the sample's set cannot be closed, only replaced. */
+  closeSet(id: string): void {
+    this.update((s) => {
+      const set = s.sets.find((x) => x.id === id);
+      if (set === undefined || set.origin === 'sample') return s;
+      const sets = s.sets.filter((x) => x.id !== id);
+      const currentSet = s.currentSet === id ? (sets.at(-1)?.id ?? undefined) : s.currentSet;
+      return { ...s, sets, currentSet, selection: s.currentSet === id ? undefined : s.selection };
+    });
   }
 
   remove(id: string): void {
     this.update((s) => {
-      const files = s.files.filter((f) => f.id !== id);
-      if (files.length === s.files.length) return s;
-      const next = { ...s, files };
+      const set = s.sets.find((x) => x.files.some((f) => f.id === id));
+      if (set === undefined) return s;
+      const files = set.files.filter((f) => f.id !== id);
+      const sets = s.sets.map((x) =>
+        x === set ? { ...x, files, active: reconcileActive(files, x.active), choices: withoutFile(x.choices, id), selection: x.selection?.streamId === id ? undefined : x.selection } : x,
+      );
       return {
-        ...next,
-        active: reconcileActive(next, s.active),
+        ...s,
+        sets,
         focus: s.focus?.streamId === id ? undefined : s.focus,
         selection: s.selection?.streamId === id ? undefined : s.selection,
       };
@@ -187,17 +278,33 @@ export class WorkspaceStore {
   }
 
   setActive(role: Role, id: string | undefined): void {
-    this.update((s) => {
-      if (id !== undefined && !s.files.some((f) => f.id === id && roleOf(f) === role)) return s;
-      const active = { ...s.active };
+    this.updateCurrent((set) => {
+      if (id !== undefined && !set.files.some((f) => f.id === id && roleOf(f) === role)) return set;
+      const active = { ...set.active };
       if (id === undefined) delete active[role];
       else active[role] = id;
-      return { ...s, active };
+      return { ...set, active };
+    });
+  }
+
+  /** Reads two files of the set on show together (true), apart (false), or as pairing.ts finds (undefined). */
+  choosePair(a: string, b: string, together: boolean | undefined): void {
+    const key = pairKey(a, b);
+    this.updateCurrent((set) => {
+      if (set.choices[key] === together) return set;
+      const choices = { ...set.choices };
+      if (together === undefined) delete choices[key];
+      else choices[key] = together;
+      return { ...set, choices };
     });
   }
 
   setView(view: ViewId): void {
-    this.update((s) => (s.view === view ? s : { ...s, view }));
+    this.update((s) => {
+      if (s.view === view) return s;
+      if (s.currentSet === undefined) return { ...s, view };
+      return { ...s, sets: s.sets.map((x) => (x.id === s.currentSet ? { ...x, view } : x)) };
+    });
   }
 
   setNotice(notice: Notice | undefined): void {
@@ -208,7 +315,8 @@ export class WorkspaceStore {
   focusSection(idstr: string, instance: number | undefined): boolean {
     const streamId = this.state.active.stream;
     if (streamId === undefined) return false;
-    this.update((s) => ({ ...s, view: 'stream', focus: { streamId, idstr, instance, seq: (s.focus?.seq ?? 0) + 1 } }));
+    this.setView('stream');
+    this.update((s) => ({ ...s, focus: { streamId, idstr, instance, seq: (s.focus?.seq ?? 0) + 1 } }));
     return true;
   }
 
@@ -220,9 +328,9 @@ export class WorkspaceStore {
     const streamId = this.state.active.stream;
     if (streamId === undefined) return false;
     const idstr = target.path?.[0] ?? '';
+    this.setView('stream');
     this.update((s) => ({
       ...s,
-      view: 'stream',
       focus: {
         streamId,
         idstr,
@@ -238,7 +346,10 @@ export class WorkspaceStore {
 
   /** The Stream view reports what the user selected, so that a link can carry it. */
   setSelection(selection: StreamSelection | undefined): void {
-    this.update((s) => (sameSelection(s.selection, selection) ? s : { ...s, selection }));
+    this.update((s) => {
+      if (sameSelection(s.selection, selection)) return s;
+      return { ...s, selection, sets: s.sets.map((x) => (x.id === s.currentSet ? { ...x, selection } : x)) };
+    });
   }
 
   selectMatrixCell(cell: MatrixCell | undefined): void {
@@ -256,10 +367,11 @@ export class WorkspaceStore {
   }
 
   /**
-   * Replaces the files of the previous sample set (the user's own stay) with the files `load`
-   * fetches. A newer call wins over one still downloading.
+   * Fills the sample's set with the files `load` fetches (replacing the sample before) and
+   * shows it; the person's own sets are left as they are. A newer call wins over one still
+   * downloading.
    */
-  async openSampleSet(id: string, load: (signal: AbortSignal) => Promise<readonly File[]>, view?: ViewId): Promise<void> {
+  async openSampleSet(id: string, load: (signal: AbortSignal) => Promise<readonly File[]>, view?: ViewId, title?: string): Promise<void> {
     this.sampleAbort?.abort();
     const abort = new AbortController();
     this.sampleAbort = abort;
@@ -280,17 +392,67 @@ export class WorkspaceStore {
       this.update((s) => ({ ...s, pending: s.pending - 1 }));
       return;
     }
-    await this.insert(files, { origin: 'sample', ...(view !== undefined ? { view } : {}) }, true);
+    await this.insert(files, { origin: 'sample', ...(view !== undefined ? { view } : {}) }, { sampleId: id, title: title ?? `Sample ${id}` });
   }
 
-  private async insert(files: readonly File[], options: AddOptions, fromSample: boolean): Promise<void> {
-    const origin = options.origin ?? 'user';
+  private makeUserSet(): FileSet {
+    this.userSets++;
+    return {
+      id: `s${this.nextSet++}`,
+      origin: 'user',
+      sampleId: undefined,
+      title: this.userSets === 1 ? 'Your files' : `Your files ${this.userSets}`,
+      files: [],
+      active: {},
+      view: this.state.view,
+      choices: {},
+      selection: undefined,
+    };
+  }
+
+  private async insert(files: readonly File[], options: AddOptions, sample: { readonly sampleId: string; readonly title: string } | undefined): Promise<void> {
+    const origin = sample !== undefined ? 'sample' : (options.origin ?? 'user');
     const entries: WorkspaceFile[] = files.map((file) => ({ id: `f${this.nextId++}`, file, origin, detection: undefined }));
-    this.update((s) => {
-      const kept = fromSample ? s.files.filter((f) => f.origin !== 'sample') : s.files;
-      const next = { ...s, files: [...kept, ...entries], pending: s.pending + entries.length - (fromSample ? 1 : 0) };
-      return { ...next, active: reconcileActive(next, s.active), notice: fromSample ? s.notice : undefined };
-    });
+    let target: string;
+    const current = currentSetOf(this.state);
+    if (sample !== undefined) {
+      const old = sampleSetOf(this.state);
+      const set: FileSet = {
+        id: old?.id ?? `s${this.nextSet++}`,
+        origin: 'sample',
+        sampleId: sample.sampleId,
+        title: sample.title,
+        files: entries,
+        active: {},
+        view: options.view ?? old?.view ?? this.state.view,
+        choices: {},
+        selection: undefined,
+      };
+      target = set.id;
+      this.update((s) => ({
+        ...s,
+        // The sample's set comes first, where it always is.
+        sets: old !== undefined ? s.sets.map((x) => (x.id === old.id ? set : x)) : [set, ...s.sets],
+        currentSet: set.id,
+        selection: undefined,
+        pending: s.pending + entries.length - 1,
+      }));
+    } else {
+      const set = current !== undefined && current.origin === 'user' ? current : this.makeUserSet();
+      target = set.id;
+      this.update((s) => {
+        const known = s.sets.some((x) => x.id === set.id);
+        const grown = { ...set, files: [...set.files, ...entries] };
+        return {
+          ...s,
+          sets: known ? s.sets.map((x) => (x.id === set.id ? { ...x, files: [...x.files, ...entries] } : x)) : [...s.sets, grown],
+          currentSet: set.id,
+          selection: s.currentSet === set.id ? s.selection : undefined,
+          pending: s.pending + entries.length,
+          notice: undefined,
+        };
+      });
+    }
 
     await Promise.all(
       entries.map(async (entry) => {
@@ -300,36 +462,65 @@ export class WorkspaceStore {
         } catch (e) {
           detection = { kind: 'unknown', wrapping: 'none', detail: `could not be read: ${e instanceof Error ? e.message : String(e)}` };
         }
-        this.update((s) => ({ ...s, files: s.files.map((f) => (f.id === entry.id ? { ...f, detection } : f)) }));
+        this.update((s) => ({
+          ...s,
+          sets: s.sets.map((x) => (x.files.some((f) => f.id === entry.id) ? { ...x, files: x.files.map((f) => (f.id === entry.id ? { ...f, detection } : f)) } : x)),
+        }));
       }),
     );
 
     this.update((s) => {
       const ids = new Set(entries.map((e) => e.id));
-      const added = s.files.filter((f) => ids.has(f.id));
-      const active = { ...s.active };
-      const roles = new Set<Role>();
-      for (const f of added) {
-        const role = roleOf(f);
-        if (role === undefined) continue;
-        active[role] = f.id;
-        roles.add(role);
-      }
+      const set = s.sets.find((x) => x.id === target);
+      const added = set?.files.filter((f) => ids.has(f.id)) ?? [];
       const unknown = added.filter((f) => f.detection?.kind === 'unknown').length;
       const notice: Notice | undefined =
         unknown > 0 ? { tone: 'info', text: `${unknown} of ${added.length} file${added.length === 1 ? ' was' : 's were'} not recognised; see Files.` } : s.notice;
-      // A results file of real loads is what a run folder is about: its rows are on the Matrix view.
-      const outcomes = added.some((f) => f.detection?.kind === 'load-outcomes');
-      return { ...s, active, pending: s.pending - entries.length, view: options.view ?? (outcomes ? 'matrix' : viewFor(s.view, roles)), notice };
+      const sets = s.sets.map((x) => {
+        if (x.id !== target) return x;
+        const active = { ...reconcileActive(x.files, x.active) };
+        const roles = new Set<Role>();
+        for (const f of added) {
+          const role = roleOf(f);
+          if (role === undefined) continue;
+          active[role] = f.id;
+          roles.add(role);
+        }
+        // A results file of real loads is what a run folder is about: its rows are on the Matrix view.
+        const outcomes = added.some((f) => f.detection?.kind === 'load-outcomes');
+        return { ...x, active, view: options.view ?? (outcomes ? 'matrix' : viewFor(x.view, roles)) };
+      });
+      return { ...s, sets, pending: s.pending - entries.length, notice };
+    });
+  }
+
+  private updateCurrent(change: (set: FileSet) => FileSet): void {
+    this.update((s) => {
+      const set = currentSetOf(s);
+      if (set === undefined) return s;
+      const next = change(set);
+      return next === set ? s : { ...s, sets: s.sets.map((x) => (x === set ? next : x)) };
     });
   }
 
   private update(change: (s: WorkspaceState) => WorkspaceState): void {
     const next = change(this.state);
     if (next === this.state) return;
-    this.state = { ...next, version: this.state.version + 1 };
+    this.state = { ...withCurrentSet(next), version: this.state.version + 1 };
     for (const l of [...this.listeners]) l();
   }
+}
+
+/** The fields the views read, taken from the set on show. */
+function withCurrentSet(s: WorkspaceState): WorkspaceState {
+  const set = currentSetOf(s);
+  const sampleId = sampleSetOf(s)?.sampleId ?? s.sampleId;
+  if (set === undefined) return { ...s, files: [], active: {}, sampleId };
+  return { ...s, files: set.files, active: set.active, view: set.view, sampleId };
+}
+
+function withoutFile(choices: Readonly<Record<string, boolean>>, id: string): Readonly<Record<string, boolean>> {
+  return Object.fromEntries(Object.entries(choices).filter(([k]) => !k.split('|').includes(id)));
 }
 
 function sameSelection(a: StreamSelection | undefined, b: StreamSelection | undefined): boolean {
@@ -350,10 +541,10 @@ function viewFor(current: ViewId, roles: ReadonlySet<Role>): ViewId {
 }
 
 /** Active ids that no longer name a file of their role fall back to the newest such file. */
-function reconcileActive(state: WorkspaceState, active: WorkspaceState['active']): WorkspaceState['active'] {
+function reconcileActive(files: readonly WorkspaceFile[], active: WorkspaceState['active']): WorkspaceState['active'] {
   const out: Partial<Record<Role, string>> = {};
   for (const role of ['stream', 'save', 'load'] as const) {
-    const candidates = filesOfRole(state, role);
+    const candidates = files.filter((f) => roleOf(f) === role);
     const keep = candidates.find((f) => f.id === active[role]);
     const chosen = keep ?? candidates.at(-1);
     if (chosen !== undefined) out[role] = chosen.id;
