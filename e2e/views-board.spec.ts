@@ -170,6 +170,15 @@ test('predicted against observed: the real loads on the board, the 10.0 → 11.1
   await expect(marks.locator('li[data-agreement="observed fail, manifests said fine"]')).toHaveCount(disagreeing.get('pc-q35-7.2 10.0->11.1') ?? -1);
   await expect(marks.getByTestId('board-runtime-check').first()).toContainText('virtio-rings runtime check');
   await expect(marks).toContainText('VQ 0 vring.num 1024 exceeds allocated max 256');
+
+  // None of these loads' streams is loaded: the list under the board starts folded, and the
+  // board keeps most of the view.
+  const list = page.getByTestId('observed-loads');
+  await expect(list.getByText('Show the 250 loads one by one')).toBeVisible();
+  await expect(list.getByTestId('observed-row').first()).toBeHidden();
+  const boardBox = await page.locator('.board-grid').boundingBox();
+  const listBox = await list.boundingBox();
+  expect(boardBox !== null && listBox !== null && listBox.height < boardBox.height).toBe(true);
   await app.screenshot('views-board-observed');
 });
 

@@ -1,4 +1,4 @@
-import { useState, type ReactElement } from 'react';
+import { useState, type ReactElement, type ReactNode } from 'react';
 import { qemuMessage, type RunPrediction } from '../../../analysis/run-results.ts';
 import { useWorkspaceStore } from '../../workspace/workspace-context.ts';
 import './observed.css';
@@ -61,6 +61,7 @@ function ObservedTable({ file, onPredict }: { readonly file: ObservedFile; reado
         </p>
       ) : undefined}
       {file.skipped.length > 0 ? <p className="muted">Skipped: {file.skipped.join('; ')}</p> : undefined}
+      <Rows folded={rows.every((r) => r.files.stream === undefined)} count={rows.length}>
       <table className="observed-table">
         <thead>
           <tr>
@@ -109,8 +110,23 @@ function ObservedTable({ file, onPredict }: { readonly file: ObservedFile; reado
           ))}
         </tbody>
       </table>
+      </Rows>
       {rows.length > AUTO_PREDICT_ROWS ? <p className="muted">More than {AUTO_PREDICT_ROWS} rows: each is predicted when asked (its stream is decoded then).</p> : undefined}
     </div>
+  );
+}
+
+/**
+ * Rows without a single stream loaded can only repeat what the board already marks on its
+ * columns, so they start folded (a results file of 250 loads would fill the view).
+ */
+function Rows({ folded, count, children }: { readonly folded: boolean; readonly count: number; readonly children: ReactNode }): ReactElement {
+  if (!folded) return <>{children}</>;
+  return (
+    <details className="observed-rows">
+      <summary>Show the {count} loads one by one</summary>
+      {children}
+    </details>
   );
 }
 
