@@ -25,6 +25,7 @@ export function negotiationJson(n: Negotiation): unknown {
       subsections: r.subsections,
       pinnedBy: r.pinnedBy.map((l) => ({ build: l.build, driver: l.qomType, property: l.property, value: l.value })),
       inVm: r.inVm,
+      whitelist: r.whitelist,
     })),
     compatProps: n.compatProps.map((l) => ({ build: l.build, driver: l.qomType, property: l.property, value: l.value, rows: l.rows })),
     notes: n.notes,

@@ -17,6 +17,7 @@ import { CONFIGURATION_ROW, compatMatrix, type MatrixCell, type MatrixMachines, 
 import { compareVersions } from './machine-names.ts';
 import { highestCommon, negotiatedSource, rangeOf, type VersionRange } from './negotiated-manifest.ts';
 import type { StreamFacts } from './stream-facts.ts';
+import { checkWhitelist, type SubsectionWhitelist, type WhitelistCheck } from './subsection-whitelist.ts';
 import type { JudgeFinding, Verdict } from './verdict.ts';
 
 /** What negotiation does for one device of the pair. */
@@ -63,6 +64,8 @@ export interface NegotiationRow {
   readonly pinnedBy: readonly CompatLink[];
   /** With a stream: whether the VM has the device. */
   readonly inVm: boolean | undefined;
+  /** With a stream and a whitelist: whether the destination build's own streams carried this combination. */
+  readonly whitelist: WhitelistCheck | undefined;
 }
 
 export interface NegotiationSummary {
@@ -72,6 +75,8 @@ export interface NegotiationSummary {
   readonly meaningChanged: number;
   /** Devices (of all rows) a compat property of the machine type pins. */
   readonly pinned: number;
+  /** With a stream and a whitelist: devices whose subsection combination the destination build never produced. */
+  readonly neverProduced: number;
 }
 
 export interface Negotiation {
@@ -93,6 +98,9 @@ export interface NegotiationInput {
   readonly machines?: readonly MatrixMachines[];
   readonly stream?: StreamFacts | undefined;
   readonly machine?: string | undefined;
+  /** Subsection combinations per build (subsection-whitelist.ts), and the destination's key in it. */
+  readonly whitelist?: SubsectionWhitelist | undefined;
+  readonly whitelistBuild?: string | undefined;
 }
 
 export type NegotiationResult = { readonly ok: true; readonly value: Negotiation } | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
@@ -113,6 +121,7 @@ export function computeNegotiation(input: NegotiationInput): NegotiationResult {
   const todayCells = pick(today.value.cells);
   const afterCells = pick(after.value.cells);
 
+  const checks = input.stream !== undefined && input.whitelist !== undefined ? checkWhitelist(input.stream, input.whitelistBuild ?? dest.version, input.whitelist) : [];
   const links = pairLinks(source, dest, machines, machine, new Set(today.value.devices));
   const rows: NegotiationRow[] = [];
   for (const device of today.value.devices) {
@@ -143,6 +152,7 @@ export function computeNegotiation(input: NegotiationInput): NegotiationResult {
       subsections: sent?.subsections === undefined ? undefined : subsectionUse([...sent.subsections.keys()], dst),
       pinnedBy: links.filter((l) => l.rows.includes(device)),
       inVm: t.inVm,
+      whitelist: checks.find((c) => c.device === t.section),
     });
   }
   const count = (o: NegotiationOutcome): number => rows.filter((r) => r.outcome === o).length;
@@ -161,6 +171,7 @@ export function computeNegotiation(input: NegotiationInput): NegotiationResult {
         noCommonVersion: count('no-common-version'),
         meaningChanged: count('meaning-changed'),
         pinned: rows.filter((r) => r.pinnedBy.length > 0).length,
+        neverProduced: rows.filter((r) => r.whitelist?.status === 'never-produced').length,
       },
       compatProps: links,
       notes: today.value.notes,

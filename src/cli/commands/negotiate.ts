@@ -8,7 +8,8 @@ import { computeNegotiation, negotiateAllPairs, type Negotiation, type Negotiati
 import { negotiationJson } from '../../analysis/negotiation-json.ts';
 import { splitLabel } from '../../analysis/release-label.ts';
 import { readArguments } from '../arguments.ts';
-import { loadStream } from '../input-files.ts';
+import { loadStream, readInputText } from '../input-files.ts';
+import { whitelistFromJson, type SubsectionWhitelist } from '../../analysis/subsection-whitelist.ts';
 import { usageError, type CommandIo } from '../io.ts';
 import { manifestsAndMachines, readLabelledInputs } from '../release-inputs.ts';
 
@@ -28,6 +29,10 @@ pin an older device format are listed (from query-machines with "compat-props": 
                        every build: each ordered pair is negotiated and summarised)
   --stream S           a stream the source saved: narrows to its devices and subsections
   --machine M          the machine type (default: the stream's, else the older build's manifest's)
+  --whitelist FILE     with --stream: subsection combinations per build (fixtures/real-runs/
+                       subsection-whitelist.json): a combination the destination build's own
+                       streams never carried is at risk (key: the destination's version, or
+                       aarch64-VERSION for a virt machine type)
   --json               everything as JSON
 `;
 
@@ -36,6 +41,7 @@ const OPTIONS = {
   '--dest': { needs: 'a manifest', aliases: ['-d'] },
   '--stream': { needs: 'a stream file' },
   '--machine': { needs: 'a machine type' },
+  '--whitelist': { needs: 'a JSON file' },
   '--json': {},
 } as const;
 
@@ -45,6 +51,7 @@ interface NegotiateArgs {
   readonly files: readonly string[];
   readonly stream: string | undefined;
   readonly machine: string | undefined;
+  readonly whitelist: string | undefined;
   readonly json: boolean;
 }
 
@@ -55,6 +62,7 @@ export function parseNegotiateArgs(args: readonly string[]): NegotiateArgs | 'he
   let dest: string | undefined;
   let stream: string | undefined;
   let machine: string | undefined;
+  let whitelist: string | undefined;
   let json = false;
   const files: string[] = [];
   for (const { name, value } of read) {
@@ -62,13 +70,15 @@ export function parseNegotiateArgs(args: readonly string[]): NegotiateArgs | 'he
     else if (name === '--dest') dest = value;
     else if (name === '--stream') stream = value;
     else if (name === '--machine') machine = value;
+    else if (name === '--whitelist') whitelist = value;
     else if (name === '--json') json = true;
     else files.push(value);
   }
   if ((src === undefined) !== (dest === undefined)) return 'give both --src and --dest, or neither (then every pair of the FILEs)';
   if (src === undefined && files.length === 0) return 'give --src and --dest, or the manifests of two or more builds';
   if (src === undefined && (stream !== undefined || machine !== undefined)) return '--stream and --machine go with --src and --dest';
-  return { src, dest, files, stream, machine, json };
+  if (whitelist !== undefined && stream === undefined) return '--whitelist checks a stream: give --stream too';
+  return { src, dest, files, stream, machine, whitelist, json };
 }
 
 export async function negotiateCommand(args: readonly string[], io: CommandIo): Promise<number> {
@@ -108,7 +118,23 @@ export async function negotiateCommand(args: readonly string[], io: CommandIo): 
     if (!loaded.ok) return usageError(io, loaded.error);
     facts = loaded.value.facts;
   }
-  const result = computeNegotiation({ source, dest, machines, stream: facts, machine: parsed.machine });
+  let whitelist: SubsectionWhitelist | undefined;
+  if (parsed.whitelist !== undefined) {
+    const text = await readInputText(parsed.whitelist);
+    if (!text.ok) return usageError(io, `${parsed.whitelist}: ${text.error.message}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text.value);
+    } catch (e) {
+      return usageError(io, `${parsed.whitelist}: $: not JSON: ${(e as Error).message}`);
+    }
+    const w = whitelistFromJson(json);
+    if (!w.ok) return usageError(io, `${parsed.whitelist}: $: ${w.message}`);
+    whitelist = w.value;
+  }
+  // The real runs' whitelist keys aarch64 builds apart: the same version is another binary.
+  const whitelistBuild = facts?.machineType?.startsWith('virt') === true ? `aarch64-${dest.version}` : dest.version;
+  const result = computeNegotiation({ source, dest, machines, stream: facts, machine: parsed.machine, whitelist, whitelistBuild });
   if (!result.ok) return usageError(io, `negotiate: ${result.error.message}`);
   io.out(parsed.json ? `${JSON.stringify(negotiationJson(result.value), undefined, 2)}\n` : pairText(result.value));
   return 0;
@@ -128,7 +154,7 @@ function range(r: NegotiationRow['sourceRange']): string {
 
 function summaryLine(n: Negotiation): string {
   const s = n.summary;
-  return `${n.source} -> ${n.dest} (${n.direction}, ${n.machine}${n.stream === undefined ? '' : `, stream ${n.stream}`}): ${s.breaksToday} break today, ${s.fixedByNegotiation} fixed by negotiation, ${s.noCommonVersion} without a common version, ${s.meaningChanged} with a changed layout or name; ${s.pinned} pinned by compat properties\n`;
+  return `${n.source} -> ${n.dest} (${n.direction}, ${n.machine}${n.stream === undefined ? '' : `, stream ${n.stream}`}): ${s.breaksToday} break today, ${s.fixedByNegotiation} fixed by negotiation, ${s.noCommonVersion} without a common version, ${s.meaningChanged} with a changed layout or name; ${s.pinned} pinned by compat properties${n.stream !== undefined ? `; ${s.neverProduced} subsection combinations ${n.dest} never produced` : ''}\n`;
 }
 
 function pairText(n: Negotiation): string {
@@ -144,6 +170,7 @@ function pairText(n: Negotiation): string {
     if (r.subsections !== undefined && r.subsections.sent.length > 0) {
       text += `${''.padEnd(width)}    subsections sent: ${r.subsections.sent.join(', ')}${r.subsections.unknownToDest === undefined ? ` (no ${n.dest} manifest entry to check them against)` : r.subsections.unknownToDest.length > 0 ? `; unknown to ${n.dest}: ${r.subsections.unknownToDest.join(', ')}` : ''}\n`;
     }
+    if (r.whitelist?.status === 'never-produced') text += `${''.padEnd(width)}    at risk: ${n.dest}'s own streams never carried ${r.whitelist.combination} (they carried ${r.whitelist.destCombinations.join('; ')})\n`;
     for (const p of r.pinnedBy) text += `${''.padEnd(width)}    pinned by ${p.build} ${n.machine}: ${p.qomType}.${p.property}=${p.value}\n`;
   }
   return text;
