@@ -95,7 +95,7 @@ const SHOTS: readonly Shot[] = [
   },
   {
     file: 'tour-virtio.png',
-    hash: '#sample=virtio-10.0-to-11.1&view=stream&tour=11',
+    hash: '#sample=virtio-10.0-to-11.1&view=stream&tour=12',
     prepare: async (app) => {
       await expect(app.tour().getByRole('heading')).toHaveText('Virtio queues: 0000:00:01.0/virtio-net');
     },
