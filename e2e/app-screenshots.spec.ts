@@ -87,6 +87,13 @@ const SHOTS: readonly Shot[] = [
   { file: 'compat.png', hash: '#sample=release-board&view=compat' },
   { file: 'hosts.png', hash: '#sample=hosts-7.2-11.1&view=hosts' },
   {
+    file: 'negotiate.png',
+    hash: '#sample=release-board&view=negotiate',
+    prepare: async (_app, page) => {
+      await expect(page.getByTestId('negotiate-devices')).toHaveAttribute('data-pair', '5.2->10.0');
+    },
+  },
+  {
     file: 'tour.png',
     hash: '#sample=pc-q35-11.1-minimal.mig.gz&tour=9',
     prepare: async (app) => {
