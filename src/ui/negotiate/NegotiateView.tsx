@@ -88,9 +88,9 @@ export function NegotiateView(): ReactElement {
                 </thead>
                 <tbody>
                   {pairs.map((n) => (
-                    <tr key={key(n)} data-pair={key(n)} aria-selected={open === n} className={open === n ? 'selected' : undefined}>
+                    <tr key={key(n)} data-pair={key(n)} data-selected={open === n} className={open === n ? 'selected' : undefined}>
                       <th scope="row">
-                        <button type="button" className="link-button mono" onClick={() => setPicked(key(n))}>
+                        <button type="button" className="link-button mono" aria-pressed={open === n} onClick={() => setPicked(key(n))}>
                           {n.source} → {n.dest}
                         </button>
                         <span className="muted"> {n.direction}</span>
