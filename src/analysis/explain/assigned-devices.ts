@@ -71,7 +71,7 @@ export function assignedDeviceNotes(stream: DecodeResult): ExplainNote[] {
       text:
         `${d.idstr} is an assigned (VFIO) device: ${total} bytes of vendor device state (${d.precopyBytes} in ${d.precopyIterations} precopy iteration${d.precopyIterations === 1 ? '' : 's'}, ${d.stopCopyBytes} at stop-and-copy)${config}` +
         `${d.v1Protocol ? '; a zero-size data record shows the v1 migration protocol of QEMU 5.2 to 7.2' : ''}. ` +
-        'QEMU passes those bytes to the destination\'s driver unread: they load only on the same vendor driver and the same mdev type (or device model), and nothing in the stream or QEMU says in advance whether the destination has it; check its host with migscope hosts --mdev.',
+        'QEMU passes those bytes to the destination\'s driver unread: they load only on the same vendor driver and the same mdev type (or device model), and nothing in the stream or QEMU says in advance whether the destination has it; check its host with migscope hosts --assigned.',
       section: { idstr: d.idstr, instance: d.first.instanceId, offset: d.first.start, length: (d.first.end ?? d.first.start) - d.first.start },
       offset: d.first.start,
     };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bytesSource, decodeStream } from '../index.ts';
 import type { DecodeResult, DecodedNode } from '../model.ts';
@@ -59,5 +60,14 @@ describe('VFIO sections (hw/vfio/migration.c)', () => {
     const bytes = stream().config('pc-q35-7.2').u8(0x01).u32(3).str('vfio').u32(0).u32(1).u64(VFIO_MIG_FLAG_DEV_DATA_STATE).u64(1n << 40n).raw([1, 2, 3]).bytes();
     const r = await decodeStream(bytesSource(bytes));
     expect(r.error?.code).toBe('UNEXPECTED_EOF');
+  });
+});
+
+describe('the synthetic VFIO streams in fixtures/synthetic/vfio', () => {
+  it('are the bytes the source-derived builder makes (scripts/vfio-streams.ts wrote them)', () => {
+    for (const protocol of ['v1', 'v2'] as const) {
+      const file = new URL(`../../../fixtures/synthetic/vfio/pc-q35-7.2-vfio-${protocol}.mig`, import.meta.url);
+      expect(new Uint8Array(readFileSync(file))).toEqual(vfioStream(protocol));
+    }
   });
 });
