@@ -35,6 +35,11 @@ test('every pair of the four builds: breaks today and what negotiation fixes, as
   const cli = await cliJson<PairJson[]>(['negotiate', ...CLI_FILES, '--json']);
   expect(cli).toHaveLength(12);
   const app = new Dashboard(page);
+  // With a stream only, the tab says what it needs.
+  await app.goto();
+  await app.openTab('Negotiate');
+  await expect(page.getByTestId('placeholder-negotiate')).toContainText('vmstate');
+  await page.goto('about:blank');
   await app.goto('#sample=release-board');
   await app.waitForIdle();
   await app.openTab('Negotiate');

@@ -6,6 +6,8 @@ import { ExportMenu } from '../export/ExportMenu.tsx';
 import { NotesList } from '../matrix/NotesList.tsx';
 import '../matrix/matrix.css';
 import { VersionedFileList } from '../matrix/VersionedFileList.tsx';
+import { PlaceholderView } from '../views/PlaceholderView.tsx';
+import { viewInfo } from '../views/views.ts';
 import './negotiate.css';
 import { useNegotiations } from './use-negotiations.ts';
 
@@ -57,15 +59,14 @@ export function NegotiateView(): ReactElement {
       <div className="matrix-main">
         <div className="matrix-scroll">
           {pairs.length === 0 ? (
-            <div className="matrix-empty">
-              <h2>No builds to negotiate between</h2>
-              <p>{pending ? 'Reading the files…' : 'Load the -dump-vmstate manifests of two or more QEMU builds (and their query-machines replies, with "compat-props": true, for what each machine type pins).'}</p>
+            <>
+              {pending ? <p className="muted">Reading the files…</p> : <PlaceholderView view={viewInfo('negotiate')} />}
               {problems.map((p) => (
                 <p key={p} className="warn-text">
                   {p}
                 </p>
               ))}
-            </div>
+            </>
           ) : (
             <>
               <p className="negotiate-intro">
