@@ -14,7 +14,7 @@ const STEPS: readonly TourStepBytes[] = [
   ['Section header: START ram', 0x18, 0x29],
   ['RAM setup record: the block list', 0x29, 0x4f],
   ['Another iterative section: spapr/htab', 0x54, 0x75],
-  ['RAM PART: page records', 0x7a, 0x17ffa0],
+  ['RAM PART: page records', 0x75, 0x17ffa0],
   ['Section header: FULL timer', 0x17ffe3, 0x17fff6],
   ['Device fields: timer', 0x17fff6, 0x18000e],
   ['Subsection: cpu/fpu', 0x19c2f6, 0x19c40b],
