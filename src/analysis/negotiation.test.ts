@@ -99,3 +99,18 @@ describe('negotiation with a stream', () => {
     expect(pl011?.subsections).toEqual({ sent: ['pl011/clock'], unknownToDest: [] });
   });
 });
+
+describe('a break without a common version', () => {
+  it("is told apart from a layout change: the destination's range starts above the source's", () => {
+    // 5.2's mc146818rtc (1..3) into a destination whose loader would take only 4: no version both hold.
+    const dest = build('5.2').manifest;
+    const rtc = dest.devices.get('mc146818rtc');
+    if (rtc?.description === undefined) throw new Error('no mc146818rtc in 5.2');
+    const raised = { ...rtc, versionId: 4, minimumVersionId: 4, description: { ...rtc.description, versionId: 4, minimumVersionId: 4 } };
+    const r = computeNegotiation({ source: build('5.2'), dest: { version: '99.0', manifest: { ...dest, devices: new Map([...dest.devices, ['mc146818rtc', raised]]) } } });
+    if (!r.ok) throw new Error(r.error.message);
+    const row = r.value.rows.find((x) => x.device === 'mc146818rtc');
+    expect(row).toMatchObject({ sourceRange: { min: 1, max: 3 }, destRange: { min: 4, max: 4 }, today: 'breaks', common: undefined, outcome: 'no-common-version' });
+    expect(r.value.summary.noCommonVersion).toBe(1);
+  });
+});
