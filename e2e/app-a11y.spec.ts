@@ -38,6 +38,7 @@ const TABS: readonly { readonly tab: string; readonly sample: string }[] = [
   { tab: 'Tiers', sample: 'release-board' },
   { tab: 'Compat props', sample: 'release-board' },
   { tab: 'Hosts', sample: 'hosts-7.2-11.1' },
+  { tab: 'Negotiate', sample: 'release-board' },
 ];
 
 for (const scheme of ['light', 'dark'] as const) {

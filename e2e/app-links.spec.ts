@@ -121,7 +121,7 @@ test('the matrix cell and the tour step are in the link; malformed links are ign
   });
   await app.waitForIdle();
   await expect(app.machineType()).toHaveText('pc-i440fx-5.2');
-  await expect(app.tour().getByTestId('tour-count')).toHaveText('Step 3 of 11');
+  await expect(app.tour().getByTestId('tour-count')).toHaveText('Step 3 of 12');
 
   await page.goto('about:blank');
   await app.goto('#view=nope&tour=zz&at=-1&sec=%00&sample=none');

@@ -9,7 +9,7 @@ import { repoPath } from './helpers/cli.ts';
 import { Dashboard } from './helpers/dashboard.ts';
 import { watchRequests } from './helpers/requests.ts';
 
-const TABS = ['Stream', 'Timeline', 'Explain', 'Matrix', 'Tiers', 'Compat props', 'Hosts'] as const;
+const TABS = ['Stream', 'Timeline', 'Explain', 'Matrix', 'Tiers', 'Compat props', 'Hosts', 'Negotiate'] as const;
 
 function isLocal(url: string): boolean {
   const u = new URL(url);

@@ -87,6 +87,13 @@ const SHOTS: readonly Shot[] = [
   { file: 'compat.png', hash: '#sample=release-board&view=compat' },
   { file: 'hosts.png', hash: '#sample=hosts-7.2-11.1&view=hosts' },
   {
+    file: 'negotiate.png',
+    hash: '#sample=release-board&view=negotiate',
+    prepare: async (_app, page) => {
+      await expect(page.getByTestId('negotiate-devices')).toHaveAttribute('data-pair', '5.2->10.0');
+    },
+  },
+  {
     file: 'tour.png',
     hash: '#sample=pc-q35-11.1-minimal.mig.gz&tour=9',
     prepare: async (app) => {
@@ -95,7 +102,7 @@ const SHOTS: readonly Shot[] = [
   },
   {
     file: 'tour-virtio.png',
-    hash: '#sample=virtio-10.0-to-11.1&view=stream&tour=11',
+    hash: '#sample=virtio-10.0-to-11.1&view=stream&tour=12',
     prepare: async (app) => {
       await expect(app.tour().getByRole('heading')).toHaveText('Virtio queues: 0000:00:01.0/virtio-net');
     },

@@ -18,6 +18,7 @@ const STEPS: readonly TourStepBytes[] = [
   ['Device fields: timer', 0x9b676, 0x9b68e],
   ['Subsection: fw_cfg/dma', 0x9bef0, 0x9bf08],
   ['Section footer: fw_cfg', 0x9bf34, 0x9bf39],
+  ['Versions and negotiation: mc146818rtc', 0x9c1a3, 0x9c1a7],
   ['End of the device state: EOF', 0xa34b8, 0xa34b9],
   ['The vmdesc trailer', 0xa34b9, 0xae2b6],
 ];
@@ -60,7 +61,7 @@ test('a step’s parts select their own bytes; arrows in the table stay the tabl
   await app.sectionRow('timer').click();
   await page.keyboard.press('ArrowDown');
   await expect(app.sectionRow('cpu_common')).toHaveAttribute('aria-selected', 'true');
-  await expect(tour.getByTestId('tour-count')).toHaveText('Step 3 of 12');
+  await expect(tour.getByTestId('tour-count')).toHaveText('Step 3 of 13');
 });
 
 test('a link to a step opens the tour there', async ({ page }) => {
@@ -75,7 +76,7 @@ test('a link to a step opens the tour there', async ({ page }) => {
   // The 7.2 stream has no SWITCHOVER_START: the same step number is the next record there.
   await page.goto('about:blank');
   await app.goto('#sample=pc-i440fx-7.2-minimal.mig.gz&tour=6');
-  await expect(app.tour().getByTestId('tour-count')).toHaveText('Step 6 of 11');
+  await expect(app.tour().getByTestId('tour-count')).toHaveText('Step 6 of 12');
   await expect(app.tour().getByRole('heading')).toHaveText('Section header: FULL timer');
   await expect(app.hexSelection()).toContainText('selected 0x9355f–0x93572');
 });

@@ -74,7 +74,7 @@ test('every step of the 11.1 sample: its bytes selected and on screen; the subse
   await app.goto();
   await page.getByRole('button', { name: 'Tour the format' }).click();
   const steps = await walkSteps(app);
-  expect(steps).toHaveLength(12);
+  expect(steps).toHaveLength(13);
   const sub = steps.find((s) => s.title === 'Subsection: fw_cfg/dma');
   // Marker, name length, name, version, then the field: together exactly the highlighted bytes.
   expect(sub?.parts).toEqual([

@@ -88,11 +88,11 @@ test('view tabs: keyboard, and placeholders that say what they need', async ({ p
   await expect(app.tab('Timeline')).toHaveAttribute('aria-selected', 'true');
   await expect(app.tab('Timeline')).toBeFocused();
   await page.keyboard.press('End');
-  await expect(app.tab('Hosts')).toHaveAttribute('aria-selected', 'true');
+  await expect(app.tab('Negotiate')).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('ArrowRight');
   await expect(app.tab('Stream')).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('ArrowLeft');
-  await expect(app.tab('Hosts')).toHaveAttribute('aria-selected', 'true');
+  await expect(app.tab('Negotiate')).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Home');
   await expect(app.tab('Stream')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('tabpanel')).toHaveCount(1);

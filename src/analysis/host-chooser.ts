@@ -15,6 +15,9 @@
  * cannot settle is a warning naming what is missing.
  */
 import type { DecodeResult } from '../format/model.ts';
+import { isVfioIdstr } from '../format/stream/vfio.ts';
+import type { MdevHostTypes } from '../manifest/mdev-types.ts';
+import { assignedReasons, type AssignedDevice, type AssignedReasonKind } from './assigned-hosts.ts';
 import { findDeviceModel, offeredParams, requiredParams, type DeviceModelManifest } from '../manifest/device-models.ts';
 import { findMachine, type QueryMachines } from '../manifest/query-machines.ts';
 import type { VmstateManifest } from '../manifest/vmstate-manifest.ts';
@@ -35,6 +38,8 @@ export interface HostCandidate {
   readonly release?: string | undefined;
   /** A stream the host's build saved with the VM's configuration: facts about its devices. */
   readonly sample?: DecodeResult | undefined;
+  /** The host's mediated-device types (mdevctl types --dumpjson, or the sysfs attributes). */
+  readonly mdevTypes?: MdevHostTypes | undefined;
 }
 
 export type VmToPlace =
@@ -66,7 +71,11 @@ export type HostReasonKind =
   | 'runtime-check-at-risk'
   | 'model-missing'
   | 'model-params-missing'
-  | 'models-unchecked';
+  | 'models-unchecked'
+  /** Assigned (VFIO) devices: assigned-hosts.ts. */
+  | AssignedReasonKind
+  /** The stream carries VFIO state, but the VM's assigned devices were not given. */
+  | 'assigned-unlisted';
 
 export interface HostReason {
   readonly kind: HostReasonKind;
@@ -91,17 +100,20 @@ export interface HostChoice {
 export interface ChooseOptions {
   /** The VM's device models (same shape as a host's): what a host must cover. */
   readonly requirements?: DeviceModelManifest | undefined;
+  /** The VM's assigned devices (command line or domain XML), with their mdev types where known. */
+  readonly assigned?: readonly AssignedDevice[] | undefined;
 }
 
 export function chooseHosts(vm: VmToPlace, hosts: readonly HostCandidate[], options: ChooseOptions = {}): HostChoice[] {
-  return hosts.map((host) => chooseOne(vm, host, options.requirements));
+  return hosts.map((host) => chooseOne(vm, host, options));
 }
 
 export function machineOf(vm: VmToPlace): string | undefined {
   return vm.kind === 'stream' ? vm.facts.machineType : vm.machine;
 }
 
-function chooseOne(vm: VmToPlace, host: HostCandidate, requirements: DeviceModelManifest | undefined): HostChoice {
+function chooseOne(vm: VmToPlace, host: HostCandidate, options: ChooseOptions): HostChoice {
+  const requirements = options.requirements;
   const reasons: HostReason[] = [];
   const machine = machineOf(vm);
   reasons.push(...machineReasons(machine, host));
@@ -113,6 +125,7 @@ function chooseOne(vm: VmToPlace, host: HostCandidate, requirements: DeviceModel
   }
   reasons.push(...runtimeReasons(host, findings.filter((f) => f.kind === 'runtime-check')));
   if (requirements !== undefined) reasons.push(...modelReasons(requirements, host));
+  reasons.push(...assignedDeviceReasons(vm, host, options.assigned));
   const ordered = byVerdict(reasons);
   return { host: host.name, decision: worstVerdict(ordered.map((r) => r.verdict)) === 'breaks' ? 'reject' : 'accept', reasons: ordered, findings };
 }
@@ -249,4 +262,12 @@ function modelReasons(requirements: DeviceModelManifest, host: HostCandidate): H
     }
   }
   return out;
+}
+
+/** Each assigned device against the host's mdev types; a stream with VFIO sections and no list is at risk. */
+function assignedDeviceReasons(vm: VmToPlace, host: HostCandidate, assigned: readonly AssignedDevice[] | undefined): HostReason[] {
+  if (assigned !== undefined && assigned.length > 0) return assignedReasons(assigned, host.name, host.mdevTypes);
+  const vfio = vm.kind === 'stream' ? vm.facts.iterative.filter(isVfioIdstr) : [];
+  if (vfio.length === 0) return [];
+  return [{ kind: 'assigned-unlisted', verdict: 'at-risk', device: vfio.join(', '), message: `The stream carries VFIO device state (${vfio.join(', ')}), which loads only into the same vendor driver and mdev type: give the VM's command line or domain XML (--assigned) and each host's mdev types to check ${host.name}.` }];
 }

@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.ts')).checkCommand,
   explain: async () => (await import('./commands/explain.ts')).explainCommand,
   matrix: async () => (await import('./commands/matrix.ts')).matrixCommand,
+  negotiate: async () => (await import('./commands/negotiate.ts')).negotiateCommand,
   tiers: async () => (await import('./commands/tiers.ts')).tiersCommand,
   hosts: async () => (await import('./commands/hosts.ts')).hostsCommand,
   run: async () => (await import('./commands/run.ts')).runCommand,
@@ -28,6 +29,7 @@ commands:
   explain <stream> [--dest-log F] [--dest-manifest F] [--dest-machine M] [--dest-machines F] [--dest-cmdline F] [--dest-version V] [--dest-sample S] [--json]   why a load fails, or whether it will
   matrix <manifest>... [--stream S]... [--machine M] [--json]   devices x version pairs for one machine type
   matrix <manifest|query-machines>... --all-machines [--observed CSV] [--json|--csv]   the release board: every machine type at once
+  negotiate --src A --dest B [FILE...] [--stream S] [--machine M] [--json]   which breaks version negotiation would fix (no --src/--dest: every pair of the FILEs)
   tiers <query-machines|manifest|devices.txt>... [--json]   machine types x versions, their support tiers and whether they hold
   compat-props <query-machines>... [--machine M]... [--all] [--raw] [--json|--csv]   compat properties per build and machine type
   device-manifest <manifest>... [--compat-props F] [--vm] [--json]   device state versions a build accepts (device-model manifest)

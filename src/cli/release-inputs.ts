@@ -5,6 +5,7 @@
  * content, the newest machine type of a reply, the folder or name, a manifest's content.
  */
 import { basename } from 'node:path';
+import type { MatrixMachines, MatrixManifest } from '../analysis/compat-matrix.ts';
 import { formatInputError } from '../manifest/index.ts';
 import { labelFiles, type LabelEvidence, type LabelKind, type ReleaseLabel } from '../analysis/release-evidence.ts';
 import { newestMachineVersion, qemuVersionInText, splitLabel } from '../analysis/release-label.ts';
@@ -74,4 +75,24 @@ export async function readLabelledInputs(args: readonly string[]): Promise<{ rea
 export function unlabelled(input: LabelledInput, what: string): string {
   const c = input.label.candidates;
   return `${input.file}: $: cannot tell which QEMU version this ${what} describes${c.length > 1 ? ` (its content matches ${c.join(' and ')})` : ''}; write VERSION=${input.file}`;
+}
+
+/** The manifests and query-machines replies of labelled inputs (matrix, negotiate), or a usage error for any other file or an unlabelled one. */
+export function manifestsAndMachines(inputs: readonly LabelledInput[], command: string): { readonly manifests: MatrixManifest[]; readonly machines: MatrixMachines[] } | string {
+  const manifests: MatrixManifest[] = [];
+  const machines: MatrixMachines[] = [];
+  for (const input of inputs) {
+    const version = input.label.version;
+    const d = input.doc;
+    if (d.kind === 'manifest') {
+      if (version === undefined) return unlabelled(input, 'manifest');
+      manifests.push({ version, manifest: d.manifest });
+    } else if (d.kind === 'query-machines') {
+      if (version === undefined) return unlabelled(input, 'query-machines reply');
+      machines.push({ version, machines: d.machines });
+    } else {
+      return `${input.file}: $: a ${d.kind} file is not an input of ${command} (give manifests and query-machines replies)`;
+    }
+  }
+  return { manifests, machines };
 }

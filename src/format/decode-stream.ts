@@ -36,6 +36,7 @@ import {
 } from './stream/constants.ts';
 import { iterativeHandlerFor, IterativeRecordUnknown, type IterativeState } from './stream/iterative.ts';
 import { findFooter } from './stream/opaque.ts';
+import { decodeVfioConfigBody, decodeVfioIterativeBody, isVfioIdstr, VFIO_PHASE, VFIO_SECTION_VERSION, VfioTagUnknown } from './stream/vfio.ts';
 import { decodeRamBody, newRamState, type RamState } from './stream/ram.ts';
 import { decodeVmsdBody, UnusableVmdescEntry } from './vmsd/body.ts';
 import { compareWithManifest, decodeSectionWithManifest, type ManifestCheck } from './vmsd/manifest-section.ts';
@@ -367,6 +368,8 @@ async function decodeSection(ctx: SectionContext, type: number, at: number): Pro
   const node: DecodedNode = { kind: 'section', name: `${sectionType} ${info.idstr}`, path, start: at, end: undefined, value: sectionId, children };
   rootChildren.push(node);
   const isRam = info.idstr === 'ram' && info.instanceId === 0;
+  // VFIO's markers are the same in every version that registers version 1 (hw/vfio/migration.c).
+  const isVfio = isVfioIdstr(info.idstr) && info.versionId === VFIO_SECTION_VERSION;
   const handler = isRam || type === QEMU_VM_SECTION_FULL ? undefined : iterativeHandlerFor(info.idstr, info.instanceId);
   const iterative = handler !== undefined && handler.version === info.versionId ? handler : undefined;
   if (handler !== undefined && iterative === undefined && type === QEMU_VM_SECTION_START) {
@@ -381,6 +384,9 @@ async function decodeSection(ctx: SectionContext, type: number, at: number): Pro
   const device = type === QEMU_VM_SECTION_FULL ? devices.take(info, at) : undefined;
   if (isRam) {
     bodyDecoder = 'ram';
+  } else if (isVfio) {
+    // The FULL section's vmdesc entry (an old-style `data` buffer) is taken above, so later entries line up.
+    bodyDecoder = 'vfio';
   } else if (iterative !== undefined) {
     bodyDecoder = 'iterative';
   } else if (device !== undefined) {
@@ -410,6 +416,8 @@ async function decodeSection(ctx: SectionContext, type: number, at: number): Pro
       throw new DecodeError('UNSUPPORTED_VERSION', at + 1, path, `RAM section version ${info.versionId} (only version 4 exists since before QEMU 5.2)`, '4', `${info.versionId}`);
     }
     await decodeRamBody(cur, ram, path, children);
+  } else if (isVfio) {
+    await decodeVfioSection(cur, sectionType, sectionId, info.idstr, path, children, diagnostics, node);
   } else if (iterative !== undefined) {
     try {
       await iterative.decode(cur, info.iterative, path, children, diagnostics);
@@ -473,6 +481,24 @@ async function decodeSection(ctx: SectionContext, type: number, at: number): Pro
   record.end = cur.pos;
   node.end = cur.pos;
   return record;
+}
+
+/** An assigned device's section: its markers decoded, the vendor data as opaque ranges; a tag QEMU refuses leaves the rest opaque. */
+async function decodeVfioSection(cur: Cursor, type: SectionType, sectionId: number, idstr: string, path: readonly string[], children: DecodedNode[], diagnostics: Diagnostic[], node: DecodedNode): Promise<void> {
+  try {
+    if (type === 'FULL') {
+      await decodeVfioConfigBody(cur, sectionId, idstr, path, children, diagnostics);
+      node.note = `VFIO ${VFIO_PHASE.FULL}`;
+    } else {
+      const bytes = await decodeVfioIterativeBody(cur, idstr, path, children, diagnostics);
+      node.note = `VFIO ${VFIO_PHASE[type]}: ${bytes} bytes of vendor device state`;
+    }
+  } catch (e) {
+    if (!(e instanceof VfioTagUnknown)) throw e;
+    const footerAt = await findFooter(cur, sectionId, `section '${idstr}'`);
+    children.push({ kind: 'opaque', name: 'rest', path: [...path, 'rest'], start: e.offset, end: footerAt, value: { offset: e.offset, length: footerAt - e.offset }, note: 'opaque: a tag vfio_load_state refuses; the end was found by scanning for the footer (heuristic)' });
+    cur.seek(footerAt);
+  }
 }
 
 /**

@@ -65,8 +65,9 @@ export interface SectionRecord {
    * iterative handler whose framing QEMU fixes (`spapr/htab`, `s390-storage_attributes`), a
    * -dump-vmstate manifest given as the schema (DecodeOptions.schema), or opaque footer scan.
    * Set when the header is read; 'manifest' turns 'opaque' when the manifest cannot say.
+   * 'vfio': an assigned device's sections (`.../vfio`), markers read, vendor data opaque.
    */
-  bodyDecoder: 'vmdesc' | 'ram' | 'iterative' | 'manifest' | 'opaque';
+  bodyDecoder: 'vmdesc' | 'ram' | 'iterative' | 'vfio' | 'manifest' | 'opaque';
   readonly node: DecodedNode;
 }
 

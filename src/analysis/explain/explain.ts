@@ -6,6 +6,7 @@
  * Both give the same record, rendered here as the JSON the CLI prints and as text.
  */
 import type { DecodeResult } from '../../format/model.ts';
+import { assignedDeviceNotes } from './assigned-devices.ts';
 import { parseDestLog, type DestLog } from './dest-log.ts';
 import { parseQemuCommandLine } from './qemu-cmdline.ts';
 import { parseQemuVersion } from './qemu-version.ts';
@@ -57,7 +58,7 @@ export function explainLoad(input: ExplainInput): ExplainResult {
       verdict: diagnosis.verdict,
       basis: 'log',
       failure: diagnosis.failure,
-      notes: [...originNotes(log), ...factNotes, ...diagnosis.notes],
+      notes: [...originNotes(log), ...factNotes, ...diagnosis.notes, ...assignedDeviceNotes(input.stream)],
       assumptions: diagnosis.prediction?.assumptions ?? [],
       destination: resolved,
       diagnosis,
@@ -72,7 +73,7 @@ export function explainLoad(input: ExplainInput): ExplainResult {
     verdict: prediction.verdict,
     basis: damaged ? 'stream' : 'prediction',
     failure: prediction.failure ?? riskAsFailure(prediction.notes),
-    notes: prediction.notes,
+    notes: [...prediction.notes, ...assignedDeviceNotes(input.stream)],
     assumptions: prediction.assumptions,
     destination: prediction.destination,
     diagnosis: undefined,

@@ -174,3 +174,24 @@ describe('migscope hosts', () => {
     expect(result.err.split('\n')[0]).toBe(`error: hosts: ${message}`);
   });
 });
+
+describe('migscope hosts with assigned devices', () => {
+  it('rejects hosts without the mdev type or a free instance, with the reason; a match by compatible_type traits only warns', async () => {
+    const F = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+    const M = `${F}mdev/`;
+    const H = `${F}versions/7.2/vmstate-pc-q35-7.2.json.gz,${F}versions/7.2/qmp-query-machines.json`;
+    const r = await runCli([
+      'hosts', '--src-manifest', `${F}versions/7.2/vmstate-pc-q35-7.2.json.gz`, '--machine', 'pc-q35-7.2',
+      '--assigned', `${M}vm-domain.xml`, '--vm-mdev', `${M}mdevctl.d/0000:00:02.0/4b20d080-1b54-4048-85b3-a6a62d165c01`, '--src-mdev-types', `${M}source-host.mdevctl-types.json`,
+      '--host', `same:${H},${M}host-same-type.mdevctl-types.json`, '--host', `full:${H},${M}host-full.sysfs.txt`, '--host', `other:${H},${M}host-other-vendor.sysfs.txt`, '--host', `traits:${H},${M}host-traits.mdevctl-types.json`,
+      '--json',
+    ]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { hosts: { host: string; decision: string; reasons: { kind: string; verdict: string }[] }[] };
+    expect(j.hosts.map((h) => [h.host, h.decision])).toEqual([['same', 'accept'], ['full', 'reject'], ['other', 'reject'], ['traits', 'accept']]);
+    expect(j.hosts[1]?.reasons[0]).toMatchObject({ kind: 'mdev-no-instance', verdict: 'breaks' });
+    expect(j.hosts[3]?.reasons.map((x) => x.kind)).toContain('mdev-compatible-by-traits');
+    expect(j.hosts.every((h) => h.reasons.some((x) => x.kind === 'pci-assigned-unchecked'))).toBe(true);
+  });
+});

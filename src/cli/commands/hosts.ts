@@ -11,6 +11,9 @@ import { chooseHosts, machineOf, type HostCandidate, type HostChoice, type VmToP
 import { newestMachineVersion, parseTypedVersion, splitLabel, versionFromName } from '../../analysis/release-label.ts';
 import { readArguments } from '../arguments.ts';
 import { readSample } from '../destination-options.ts';
+import { readAssigned, readMdevTypesIfAny } from '../assigned-inputs.ts';
+import type { AssignedDevice } from '../../analysis/assigned-hosts.ts';
+import type { MdevHostTypes } from '../../manifest/mdev-types.ts';
 import { loadInputDocument, loadManifest, loadStream, looksLikeStream } from '../input-files.ts';
 import { usageError, type CommandIo } from '../io.ts';
 
@@ -34,6 +37,13 @@ Says for each candidate host whether the VM can migrate there, and why not.
                       manifest; a version without params means the host's definition of it)
   --devices LIST      without --stream: the VM's devices (vmsd names or QOM types, comma-
                       separated); their breaking findings reject a host, others only warn
+  --assigned FILE     the VM's QEMU command line or libvirt domain XML: its assigned devices
+                      (-device vfio-pci,host=|sysfsdev=..., <hostdev>); a host file may then be
+                      its mdev types (mdevctl types --dumpjson, or /sys/class/mdev_bus/... lines)
+  --vm-mdev FILE      an mdev's mdevctl config, named by its uuid (/etc/mdevctl.d/PARENT/UUID):
+                      its type (repeat per mdev)
+  --src-mdev-types F  the source host's mdev types: the compatible_type traits of the VM's types
+                      (the 2020 proposal's; a match by traits is only a warning)
   --json              JSON output
 
 Exit 0 when at least one host accepts, 1 when every host rejects, 2 on bad input.
@@ -47,6 +57,9 @@ interface HostsArgs {
   readonly models: string | undefined;
   readonly devices: readonly string[] | undefined;
   readonly json: boolean;
+  readonly assigned: string | undefined;
+  readonly vmMdev: readonly string[];
+  readonly srcMdevTypes: string | undefined;
 }
 
 export async function hostsCommand(args: readonly string[], io: CommandIo): Promise<number> {
@@ -86,6 +99,13 @@ export async function hostsCommand(args: readonly string[], io: CommandIo): Prom
     requirements = doc.value.models;
   }
 
+  let assigned: AssignedDevice[] | undefined;
+  if (parsed.assigned !== undefined) {
+    const read = await readAssigned(parsed.assigned, parsed.vmMdev, parsed.srcMdevTypes);
+    if (!read.ok) return usageError(io, `hosts: ${read.error}`);
+    assigned = read.value;
+  }
+
   const candidates: HostCandidate[] = [];
   const releases: HostRelease[] = [];
   for (const host of parsed.hosts) {
@@ -93,6 +113,7 @@ export async function hostsCommand(args: readonly string[], io: CommandIo): Prom
     let machines: QueryMachines | undefined;
     let models: DeviceModelManifest | undefined;
     let sample: { readonly file: string; readonly result: DecodeResult } | undefined;
+    let mdevTypes: MdevHostTypes | undefined;
     const labels: { readonly version: string; readonly file: string }[] = [];
     const named: { readonly version: string; readonly file: string }[] = [];
     for (const arg of host.files) {
@@ -110,6 +131,13 @@ export async function hostsCommand(args: readonly string[], io: CommandIo): Prom
         const read = await readSample(file);
         if (!read.ok) return usageError(io, `hosts: host ${host.name}: ${read.error}`);
         sample = { file, result: read.value };
+        continue;
+      }
+      const mdev = await readMdevTypesIfAny(file);
+      if (mdev !== undefined) {
+        if (!mdev.ok) return usageError(io, `hosts: host ${host.name}: ${mdev.error}`);
+        if (mdevTypes !== undefined) return twice('mdev type listing');
+        mdevTypes = mdev.value;
         continue;
       }
       const doc = await loadInputDocument(file);
@@ -131,10 +159,10 @@ export async function hostsCommand(args: readonly string[], io: CommandIo): Prom
     const release = hostRelease(labels, named, machines);
     if (typeof release === 'string') return usageError(io, `hosts: host ${host.name}: ${release}`);
     releases.push({ ...release, sample: sample?.file });
-    candidates.push({ name: host.name, manifest, machines, models, release: release.version, sample: sample?.result });
+    candidates.push({ name: host.name, manifest, machines, models, release: release.version, sample: sample?.result, mdevTypes });
   }
 
-  const choices = chooseHosts(vm, candidates, { requirements });
+  const choices = chooseHosts(vm, candidates, { requirements, assigned });
   io.out(parsed.json ? `${JSON.stringify(hostsJson(vm, choices, releases), undefined, 2)}\n` : hostsText(vm, choices, releases));
   return choices.some((c) => c.decision === 'accept') ? 0 : 1;
 }
@@ -207,6 +235,9 @@ const HOSTS_OPTIONS = {
   '--models': { needs: 'a value' },
   '--devices': { needs: 'a value' },
   '--host': { needs: 'a value' },
+  '--assigned': { needs: 'a file' },
+  '--vm-mdev': { needs: 'a file' },
+  '--src-mdev-types': { needs: 'a file' },
   '--json': {},
 } as const;
 
@@ -220,6 +251,9 @@ export function parseHostsArgs(args: readonly string[]): HostsArgs | 'help' | st
   let models: string | undefined;
   let devices: string[] | undefined;
   let json = false;
+  let assigned: string | undefined;
+  let srcMdevTypes: string | undefined;
+  const vmMdev: string[] = [];
   const hosts: { name: string; files: string[] }[] = [];
   for (const { name, value } of read) {
     switch (name) {
@@ -228,6 +262,15 @@ export function parseHostsArgs(args: readonly string[]): HostsArgs | 'help' | st
         break;
       case '--stream':
         stream = value;
+        break;
+      case '--assigned':
+        assigned = value;
+        break;
+      case '--vm-mdev':
+        vmMdev.push(value);
+        break;
+      case '--src-mdev-types':
+        srcMdevTypes = value;
         break;
       case '--src-manifest':
         srcManifest = value;
@@ -256,5 +299,6 @@ export function parseHostsArgs(args: readonly string[]): HostsArgs | 'help' | st
   if (hosts.length === 0) return 'give at least one --host';
   if (stream === undefined && (srcManifest === undefined || machine === undefined)) return 'give --stream, or --src-manifest with --machine';
   if (stream !== undefined && devices !== undefined) return '--devices is for --src-manifest without --stream (a stream lists its devices)';
-  return { stream, srcManifest, machine, hosts, models, devices, json };
+  if (assigned === undefined && (vmMdev.length > 0 || srcMdevTypes !== undefined)) return '--vm-mdev and --src-mdev-types go with --assigned';
+  return { stream, srcManifest, machine, hosts, models, devices, json, assigned, vmMdev, srcMdevTypes };
 }

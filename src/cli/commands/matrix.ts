@@ -13,7 +13,7 @@
  */
 import { basename } from 'node:path';
 import { BOARD_CSV_HEADER, boardCsvRows, boardJson } from '../../analysis/board-json.ts';
-import { compatMatrix, type CompatMatrix, type MatrixMachines, type MatrixManifest, type MatrixStream } from '../../analysis/compat-matrix.ts';
+import { compatMatrix, type CompatMatrix, type MatrixStream } from '../../analysis/compat-matrix.ts';
 import { matrixLayout } from '../../analysis/matrix-cells.ts';
 import { matrixJson } from '../../analysis/matrix-json.ts';
 import { markLoads, parseLoadOutcomes, type ObservedSummary } from '../../analysis/observed-loads.ts';
@@ -22,7 +22,7 @@ import { splitLabel, versionFromName } from '../../analysis/release-label.ts';
 import { csvText } from '../../analysis/csv-text.ts';
 import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
-import { readLabelledInputs, unlabelled } from '../release-inputs.ts';
+import { manifestsAndMachines, readLabelledInputs } from '../release-inputs.ts';
 import { loadStream, readInputText } from '../input-files.ts';
 
 export const matrixUsage = `usage: migscope matrix [VERSION=]FILE... [--stream [VERSION=]S]... [--machine M] [--json]
@@ -73,21 +73,9 @@ export async function matrixCommand(args: readonly string[], io: CommandIo): Pro
 
   const read = await readLabelledInputs(parsed.files);
   if (!read.ok) return usageError(io, read.error);
-  const manifests: MatrixManifest[] = [];
-  const machines: MatrixMachines[] = [];
-  for (const input of read.value.inputs) {
-    const version = input.label.version;
-    const d = input.doc;
-    if (d.kind === 'manifest') {
-      if (version === undefined) return usageError(io, unlabelled(input, 'manifest'));
-      manifests.push({ version, manifest: d.manifest });
-    } else if (d.kind === 'query-machines') {
-      if (version === undefined) return usageError(io, unlabelled(input, 'query-machines reply'));
-      machines.push({ version, machines: d.machines });
-    } else {
-      return usageError(io, `${input.file}: $: a ${d.kind} file is not an input of matrix (give manifests and query-machines replies)`);
-    }
-  }
+  const split = manifestsAndMachines(read.value.inputs, 'matrix');
+  if (typeof split === 'string') return usageError(io, split);
+  const { manifests, machines } = split;
   for (const w of read.value.warnings) io.err(`${w}\n`);
 
   if (parsed.allMachines) {

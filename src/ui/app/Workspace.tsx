@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { ExplainView } from '../explain/ExplainView.tsx';
 import { HostsView } from '../hosts/HostsView.tsx';
 import { MatrixView } from '../matrix/MatrixView.tsx';
+import { NegotiateView } from '../negotiate/NegotiateView.tsx';
 import { DropZone } from '../stream/DropZone.tsx';
 import { StreamPanel } from '../stream/StreamPanel.tsx';
 import { TiersView } from '../tiers/TiersView.tsx';
@@ -72,6 +73,8 @@ export function Workspace(): ReactElement {
         return <CompatPropsView />;
       case 'hosts':
         return <HostsView />;
+      case 'negotiate':
+        return <NegotiateView />;
     }
   };
 

@@ -58,7 +58,7 @@ const DESTINATION_FILE_KEYS = ['manifest', 'machines', 'cmdline', 'deviceProps',
 /** "none" in a link: no file is named `-`, and the word `none` could be one. */
 const NONE_IN_LINK = '-';
 
-const VIEWS: readonly ViewId[] = ['stream', 'timeline', 'explain', 'matrix', 'tiers', 'compat', 'hosts'];
+const VIEWS: readonly ViewId[] = ['stream', 'timeline', 'explain', 'matrix', 'tiers', 'compat', 'hosts', 'negotiate'];
 /** Joins the field path below the record; the UI writes paths with it, names never hold it in practice. */
 export const PATH_SEPARATOR = ' › ';
 /** Longer values are not from a link this app wrote. */

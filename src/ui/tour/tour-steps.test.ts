@@ -72,6 +72,7 @@ describe('tour steps', () => {
       'fields',
       'subsection',
       'footer',
+      'negotiation',
       'eof',
       'vmdesc',
     ]);
@@ -88,6 +89,8 @@ describe('tour steps', () => {
       'fields': [0x9b676, 0x9b68e],
       subsection: [0x9bef0, 0x9bf08],
       footer: [0x9bf34, 0x9bf39],
+      // mc146818rtc's version_id: the first section whose range moved between Debian's builds.
+      negotiation: [0x9c1a3, 0x9c1a7],
       eof: [0xa34b8, 0xa34b9],
       vmdesc: [0xa34b9, 0xa34b9 + 5 + 44_536],
     });
@@ -116,6 +119,9 @@ describe('tour steps', () => {
     ]);
     expect(byId('footer').title).toBe('Section footer: fw_cfg');
     expect(byId('vmdesc').body[0]).toContain('44,536');
+    expect(byId('negotiation').title).toBe('Versions and negotiation: mc146818rtc');
+    expect(byId('negotiation').body[1]).toBe("Debian's builds accept, for mc146818rtc: 5.2 1..3, 7.2 1..3, 10.0 1..3, 11.1 3. So version 3 loads in 5.2, 7.2, 10.0, 11.1.");
+    expect(byId('negotiation').body[2]).toContain('pciespscsi is 1..2 in 7.2 but 1 in 5.2');
   });
 
   it('7.2 pc-i440fx-7.2-minimal: no SWITCHOVER_START, timer first', async () => {

@@ -10,6 +10,7 @@
  */
 import type { DecodedNode, DecodeResult, NodeValue, SectionRecord } from '../../format/index.ts';
 import { groupedInt, hexOffset, humanBytes } from '../stream/format-value.ts';
+import { negotiationStep } from './negotiation-step.ts';
 
 export interface ByteSpan {
   readonly start: number;
@@ -52,6 +53,7 @@ export function tourSteps(result: DecodeResult): TourStep[] {
     iterativeStep(result),
     switchoverStep(result, top),
     ...deviceSteps(result),
+    negotiationStep(result),
     virtioQueuesStep(result),
     footerErrorStep(result),
     eofStep(top),

@@ -84,6 +84,15 @@ export const VIEWS: readonly ViewInfo[] = [
       { kind: 'device-models', how: "a host's exported device manifest, or what the VM needs", required: false },
     ],
   },
+  {
+    id: 'negotiate',
+    label: 'Negotiate',
+    question: 'Which of the breaks between these builds would version negotiation fix, and which need a compat property or a QEMU fix?',
+    needs: [
+      { kind: 'vmstate-manifest', how: 'one per QEMU build (two or more)', required: true },
+      { kind: 'query-machines', how: 'one per build; with compat properties, what each machine type pins', required: false },
+    ],
+  },
 ];
 
 export function viewInfo(id: ViewId): ViewInfo {

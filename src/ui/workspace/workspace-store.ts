@@ -13,7 +13,7 @@
  */
 import { detectFile, type Detection, type FileKind } from './detect-file.ts';
 
-export type ViewId = 'stream' | 'timeline' | 'explain' | 'matrix' | 'tiers' | 'compat' | 'hosts';
+export type ViewId = 'stream' | 'timeline' | 'explain' | 'matrix' | 'tiers' | 'compat' | 'hosts' | 'negotiate';
 
 /**
  * How the Matrix view lays out: the release board (every machine type, grouped), its pivot
