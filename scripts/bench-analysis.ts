@@ -14,15 +14,20 @@ import { buildFiles, readText, X86_BUILDS } from '../src/analysis/test-support/f
 import { join } from 'node:path';
 import { measure, spread } from './bench-run.ts';
 
-function timed<T>(fn: () => T, runs: number): { value: T; ms: number[] } {
+/** Wall and CPU time (this process, all threads) of each run. */
+function timed<T>(fn: () => T, runs: number): { value: T; ms: number[]; cpu: number[] } {
   const ms: number[] = [];
+  const cpu: number[] = [];
   let value: T | undefined;
   for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     value = fn();
     ms.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1000);
   }
-  return { value: value as T, ms };
+  return { value: value as T, ms, cpu };
 }
 
 const fmt = (ms: readonly number[]): string => {
@@ -61,19 +66,20 @@ export function benchAnalysis(runs = 5): string[] {
   const tiers = timed(() => machineTiers(builds, board.value), runs);
   const [a, b] = [builds[3]?.manifest, builds[1]?.manifest] as [VmstateManifest, VmstateManifest];
   const check = timed(() => judgeManifests(a, b), runs);
-  const total = [0, 1, 2, 3].map((i) => [parse, board, tiers].reduce((s, x) => s + (x.ms[i] ?? 0), 0));
+  const total = [...Array(runs).keys()].map((i) => [parse, board, tiers].reduce((s, x) => s + (x.ms[i] ?? 0), 0));
+  const totalCpu = [...Array(runs).keys()].map((i) => [parse, board, tiers].reduce((s, x) => s + (x.cpu[i] ?? 0), 0));
   const machinesCount = new Set(builds.flatMap((x) => x.machines.machines.map((m) => m.name))).size;
   const out = [
     `analysis over ${builds.length} builds (${builds.map((x) => x.version).join(', ')}), ${machinesCount} machine types, in Node, best (range) of ${runs}:`,
     `  parse 4 manifests + 4 query-machines + 4 -device help: ${fmt(parse.ms)}`,
     `  release board (matrix of every machine type, every pair both ways): ${fmt(board.ms)}`,
     `  tiers of the 4 builds checked against the board: ${fmt(tiers.ms)}`,
-    `  together: ${fmt(total)} (goal < 1 s); one check 11.1 → 7.2 pc-q35: ${fmt(check.ms)}`,
+    `  together: ${fmt(total)} wall, ${fmt(totalCpu)} CPU (goal < 1 s); one check 11.1 → 7.2 pc-q35: ${fmt(check.ms)}`,
   ];
   // End to end: the same work as commands, start-up and file reading included.
   const cli = join(import.meta.dirname, '..', 'bin', 'migscope.mjs');
   const args = files.flatMap((f) => [`${f.version}=${f.manifests.find((m) => m.includes('q35')) ?? f.manifests[0]}`, `${f.version}=${f.compatProps ?? f.queryMachines}`]);
   const matrix = [0, 1, 2].map(() => measure([process.execPath, cli, 'matrix', ...args, '--all-machines', '--json']));
-  out.push(`  migscope matrix --all-machines --json (4 builds) end to end: ${fmt(matrix.map((m) => m.ms))}, peak RSS ${Math.max(...matrix.map((m) => m.peakMiB)).toFixed(0)} MiB`);
+  out.push(`  migscope matrix --all-machines --json (4 builds) end to end: ${fmt(matrix.map((m) => m.ms))} wall, ${fmt(matrix.map((m) => m.cpuMs))} CPU, peak RSS ${Math.max(...matrix.map((m) => m.peakMiB)).toFixed(0)} MiB`);
   return out;
 }

@@ -20,7 +20,11 @@ const METHODS: readonly ReadMethod[] = ['stream-byob', 'slice-arrayBuffer', 'sli
 async function run(page: Page, file: string, req: BenchRequest): Promise<BenchReply> {
   warm(file);
   const t = performance.now();
-  const r = await page.evaluate((q) => (window.__benchRun as NonNullable<typeof window.__benchRun>)(q), req);
+  // A timeout, so that a read that never answers fails the bench instead of hanging it.
+  const r = await Promise.race([
+    page.evaluate((q) => (window.__benchRun as NonNullable<typeof window.__benchRun>)(q), req),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${req.type} ${basename(file)}: no answer within 5 minutes`)), 300_000).unref()),
+  ]);
   if (r.error !== null) throw new Error(`${req.type} ${basename(file)}: ${r.error}`);
   // Progress on stderr: a slow method at a small window can take a while.
   process.stderr.write(`  (${basename(file)} ${req.type === 'read' ? `${req.method} ${req.window / MiB} MiB` : req.type}: ${((performance.now() - t) / 1000).toFixed(1)} s)\n`);

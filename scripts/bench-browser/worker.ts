@@ -47,9 +47,12 @@ async function readAll(blob: Blob, method: ReadMethod, window: number): Promise<
       let filled = 0;
       while (filled < slice.size) {
         const { done, value } = await reader.read(new Uint8Array(buf.buffer, filled, slice.size - filled));
+        // The read transferred the buffer, also when it says done: keep the one it came back in.
+        if (value !== undefined) {
+          buf = new Uint8Array(value.buffer);
+          filled += value.length;
+        }
         if (value === undefined || done) break;
-        buf = new Uint8Array(value.buffer);
-        filled += value.length;
       }
       sum += buf[0] ?? 0;
       await reader.cancel();
@@ -69,8 +72,12 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
   if (file === undefined) throw new Error('no file');
   const t = performance.now();
   if (req.type === 'read') {
-    await readAll(file, req.method, req.window);
-    post({ ms: performance.now() - t, bytes: file.size, error: null, normalPages: 0 });
+    try {
+      await readAll(file, req.method, req.window);
+      post({ ms: performance.now() - t, bytes: file.size, error: null, normalPages: 0 });
+    } catch (err) {
+      post({ ms: performance.now() - t, bytes: file.size, error: `${req.method} ${req.window}: ${String(err)}`, normalPages: 0 });
+    }
     return;
   }
   const r = await decodeStream(blobSource(file, file.name));
