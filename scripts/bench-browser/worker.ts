@@ -55,7 +55,8 @@ async function readAll(blob: Blob, method: ReadMethod, window: number): Promise<
         if (value === undefined || done) break;
       }
       sum += buf[0] ?? 0;
-      await reader.cancel();
+      // Not awaited: a cancel of a stream read to its end has been seen never to settle.
+      reader.cancel().catch(() => undefined);
     }
   }
   return sum;
