@@ -14,7 +14,7 @@ import type { VmstateManifest } from '../manifest/vmstate-manifest.ts';
 import type { DeviceHelpEntry } from './device-help.ts';
 import { compareVersions, parseMachineName } from './machine-names.ts';
 import { deviceTiers, type DeviceTier } from './device-tiers.ts';
-import { pairKey, type ReleaseBoard } from './release-board.ts';
+import { pairKey, releaseBoard, type ReleaseBoard } from './release-board.ts';
 
 export interface TierVersionInput {
   /** The QEMU version the files describe, e.g. `11.1`. */
@@ -367,4 +367,14 @@ function exclusionRule(d: DeviceHelpEntry, withState: ReadonlySet<string>): stri
     if (withState.has(inner) || withState.has(proxied[1])) return `virtio proxy: saved by ${withState.has(inner) ? inner : proxied[1]}`;
   }
   return undefined;
+}
+
+/**
+ * The tiers of a set of builds as `migscope tiers` and the dashboard show them: with the
+ * manifests of two builds or more, each promise is checked against the board of their devices.
+ */
+export function machineTiersOfBuilds(inputs: readonly TierVersionInput[]): MachineTiers {
+  const withManifest = inputs.flatMap((i) => (i.manifest === undefined ? [] : [{ version: i.version, manifest: i.manifest }]));
+  const board = withManifest.length >= 2 ? releaseBoard(withManifest, inputs.flatMap((i) => (i.machines === undefined ? [] : [{ version: i.version, machines: i.machines }]))) : undefined;
+  return machineTiers(inputs, board?.ok === true ? board.value : undefined);
 }

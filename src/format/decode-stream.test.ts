@@ -198,6 +198,11 @@ describe('the same result whatever the chunking', () => {
         const got = summarizeStream(await decodeStream(bytesSourceWithReadInto(bytes, id), { window }));
         expect(got, `readInto window ${window}`).toEqual(want);
       }
+      // The source's own (page-aligned) buffers, each read placed at its offset modulo 4 KiB.
+      for (const window of [1, 13, 4103, 65_537]) {
+        const aligned = { ...bytesSourceWithReadInto(bytes, id), allocate: (n: number) => new Uint8Array(n) };
+        expect(summarizeStream(await decodeStream(aligned, { window })), `allocate window ${window}`).toEqual(want);
+      }
       // A Blob read through a BYOB reader, which transfers the window buffers on every read.
       for (const window of [13, 4103, 65_537]) {
         const got = summarizeStream(await decodeStream(blobSource(new Blob([new Uint8Array(bytes)]), id), { window }));

@@ -6,10 +6,9 @@
  */
 import type { QueryMachines, VmstateManifest } from '../../manifest/index.ts';
 import type { DeviceHelpEntry } from '../../analysis/device-help.ts';
-import { machineTiers, type MachineTiers, type TierVersionInput } from '../../analysis/machine-tiers.ts';
+import { machineTiersOfBuilds, type MachineTiers, type TierVersionInput } from '../../analysis/machine-tiers.ts';
 import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
-import { releaseBoard } from '../../analysis/release-board.ts';
 import { readLabelledInputs, unlabelled } from '../release-inputs.ts';
 
 export const tiersUsage = `usage: migscope tiers [VERSION=]FILE... [--json]
@@ -68,10 +67,7 @@ export async function tiersCommand(args: readonly string[], io: CommandIo): Prom
     if (slot.machines === undefined) return usageError(io, `tiers: no query-machines file for version ${version}`);
     inputs.push({ version, machines: slot.machines, manifest: slot.manifest, devices: slot.devices });
   }
-  // With manifests of two builds or more, each promise is checked against their devices.
-  const withManifest = inputs.flatMap((i) => (i.manifest === undefined ? [] : [{ version: i.version, manifest: i.manifest }]));
-  const board = withManifest.length >= 2 ? releaseBoard(withManifest, inputs.flatMap((i) => (i.machines === undefined ? [] : [{ version: i.version, machines: i.machines }]))) : undefined;
-  const tiers = machineTiers(inputs, board?.ok === true ? board.value : undefined);
+  const tiers = machineTiersOfBuilds(inputs);
   io.out(json ? `${JSON.stringify(tiers, undefined, 2)}\n` : tiersText(tiers));
   return 0;
 }

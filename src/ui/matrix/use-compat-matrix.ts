@@ -1,10 +1,13 @@
 /**
  * The matrix of the workspace's manifests, as `migscope matrix` builds it from the same files:
  * one manifest set per release, that release's query-machines when loaded, and optionally the
- * active stream narrowing its release's columns.
+ * active stream narrowing its release's columns. Built in the analysis worker (tens to hundreds
+ * of milliseconds per machine type, npm run bench).
  */
+import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { compatMatrix, type CompatMatrix, type MatrixMachines, type MatrixManifest, type MatrixStream } from '../../analysis/compat-matrix.ts';
+import { compatMatrixInWorker } from '../../worker/analysis-client.ts';
+import type { CompatMatrix, MatrixMachines, MatrixManifest, MatrixStream } from '../../analysis/compat-matrix.ts';
 import { streamFacts } from '../../analysis/stream-facts.ts';
 import { useStreamDecode } from '../stream/use-stream-decode.ts';
 import { useWorkspaceState } from '../workspace/workspace-context.ts';
@@ -76,13 +79,20 @@ export function useCompatMatrix(): MatrixState {
   }
 
   const stableManifests = useStableList(manifests.flatMap((m) => [m.version, m.manifest]));
-  const stableMachines = useStableList(machines.flatMap((m) => [m.version, m.machines]));
-  const stableStreams = useStableList(streams.flatMap((s) => [s.version, s.facts]));
-  const result = useMemo(
-    () => (manifests.length > 0 ? compatMatrix(manifests, streams, machines, { machine: options.machine }) : undefined),
-    // The stable lists stand for the arrays above, rebuilt every render with the same content.
-    [stableManifests, stableMachines, stableStreams, options.machine],
-  );
+  // What the matrix is built from: the parsed files by id with their release, the stream, the machine type.
+  const key = [
+    ...files.flatMap((f) => (f.version.version !== undefined && (f.manifest !== undefined || f.machines !== undefined) ? [`${f.file.id}@${f.version.version}`] : [])),
+    ...(streams.length > 0 && streamFile !== undefined ? [`stream ${streamFile.id}@${streamVersion?.version ?? '?'}`] : []),
+    `machine ${options.machine ?? '-'}`,
+  ];
+  const query = useQuery({
+    queryKey: ['compat-matrix', ...key],
+    queryFn: ({ signal }) => compatMatrixInWorker(manifests, streams, machines, options.machine !== undefined ? { machine: options.machine } : {}, signal),
+    enabled: manifests.length > 0,
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+  const result = manifests.length > 0 ? query.data : undefined;
 
   const machineOptions = useMemo(() => {
     const names = new Set<string>();
@@ -94,7 +104,7 @@ export function useCompatMatrix(): MatrixState {
 
   const versions = sortVersions(manifests.map((m) => m.version));
   return {
-    pending: versioned.pending || (options.narrow && streamFile !== undefined && decode.query.isPending),
+    pending: versioned.pending || (options.narrow && streamFile !== undefined && decode.query.isPending) || (manifests.length > 0 && query.isPending),
     files,
     versions,
     machineOptions,
@@ -102,7 +112,7 @@ export function useCompatMatrix(): MatrixState {
       streamFile !== undefined && streamVersion !== undefined
         ? { file: streamFile, version: streamVersion, machineType: facts?.machineType ?? decoded?.configuration?.machineType, unused }
         : undefined,
-    problem: result === undefined ? 'Load the -dump-vmstate manifests of two or more QEMU releases.' : result.ok ? undefined : result.error.message,
+    problem: query.isError ? query.error.message : result === undefined ? 'Load the -dump-vmstate manifests of two or more QEMU releases.' : result.ok ? undefined : result.error.message,
     matrix: result?.ok === true ? result.value : undefined,
     notes,
   };

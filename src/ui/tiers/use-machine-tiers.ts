@@ -1,13 +1,13 @@
 /**
  * The machine tiers of the workspace's builds, grouped by release as `migscope tiers` groups
  * its files: one query-machines reply per release (required), its manifest and `-device help`
- * list when loaded (both needed for the devices without migration state).
+ * list when loaded (both needed for the devices without migration state). Built in the analysis
+ * worker, with the release board it is checked against (hundreds of milliseconds over four builds).
  */
-import { useMemo } from 'react';
-import { machineTiers, type MachineTiers, type TierVersionInput } from '../../analysis/machine-tiers.ts';
-import { releaseBoard } from '../../analysis/release-board.ts';
+import { useQuery } from '@tanstack/react-query';
+import type { MachineTiers, TierVersionInput } from '../../analysis/machine-tiers.ts';
 import type { QueryMachines, VmstateManifest } from '../../manifest/index.ts';
-import { useStableList } from '../matrix/use-stable-list.ts';
+import { machineTiersInWorker } from '../../worker/analysis-client.ts';
 import { useVersionedFiles, type VersionedFile } from '../matrix/use-versioned-files.ts';
 
 export interface TiersState {
@@ -47,15 +47,17 @@ export function useMachineTiers(): TiersState {
     }
     inputs.push({ version, machines: slot.machines.machines, manifest: slot.manifest?.manifest, devices: slot.devices?.devices });
   }
-  const stable = useStableList(inputs.flatMap((i) => [i.version, i.machines, i.manifest, i.devices]));
-  // `stable` stands for `inputs`, rebuilt every render with the same content.
-  const tiers = useMemo(() => {
-    if (inputs.length === 0) return undefined;
-    // With the manifests of two builds or more, each promise is checked against their devices.
-    const withManifest = inputs.flatMap((i) => (i.manifest === undefined ? [] : [{ version: i.version, manifest: i.manifest }]));
-    const board = withManifest.length >= 2 ? releaseBoard(withManifest, inputs.flatMap((i) => (i.machines === undefined ? [] : [{ version: i.version, machines: i.machines }]))) : undefined;
-    return machineTiers(inputs, board?.ok === true ? board.value : undefined);
-  }, [stable]);
+  // What the tiers are built from: the files chosen for each release, by id.
+  const key = [...byVersion].flatMap(([version, slot]) => (slot.machines === undefined ? [] : [version, slot.machines.file.id, slot.manifest?.file.id ?? '-', slot.devices?.file.id ?? '-']));
+  const query = useQuery({
+    queryKey: ['machine-tiers', ...key],
+    queryFn: ({ signal }) => machineTiersInWorker(inputs, signal),
+    enabled: inputs.length > 0,
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+  const tiers = inputs.length > 0 ? query.data : undefined;
+  if (query.isError) notes.push(query.error.message);
   const builds = inputs.flatMap((i) => (i.manifest === undefined ? [] : [{ version: i.version, manifest: i.manifest, machines: i.machines }]));
-  return { pending, files, tiers, notes, builds };
+  return { pending: pending || (inputs.length > 0 && query.isPending), files, tiers, notes, builds };
 }

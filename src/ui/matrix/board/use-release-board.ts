@@ -1,11 +1,15 @@
 /**
  * The release board of the workspace, as `migscope matrix --all-machines` builds it from the
  * same files: each build's manifests and query-machines replies (labelled by their build), and
- * any CSV of real load outcomes, marked against it.
+ * any CSV of real load outcomes, marked against it. The board is built in the analysis worker:
+ * over four builds it takes hundreds of milliseconds (npm run bench), which on the main thread
+ * froze the page.
  */
+import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { markLoads, parseLoadOutcomes, type ObservedSummary } from '../../../analysis/observed-loads.ts';
-import { releaseBoard, type BoardMachines, type BoardManifest, type ReleaseBoard } from '../../../analysis/release-board.ts';
+import type { BoardMachines, BoardManifest, ReleaseBoard } from '../../../analysis/release-board.ts';
+import { releaseBoardInWorker } from '../../../worker/analysis-client.ts';
 import { useParsedFiles } from '../../workspace/use-file-content.ts';
 import { useStableList } from '../use-stable-list.ts';
 import { useVersionedFiles, type VersionedFile } from '../use-versioned-files.ts';
@@ -34,6 +38,8 @@ export function useReleaseBoard(): ReleaseBoardState {
   const manifests: BoardManifest[] = [];
   const machines: BoardMachines[] = [];
   const notes: string[] = [];
+  // What the board is built from: each parsed file by id, with the build it is labelled with.
+  const key: string[] = [];
   for (const f of files) {
     const version = f.version.version;
     if (version === undefined) {
@@ -42,11 +48,16 @@ export function useReleaseBoard(): ReleaseBoardState {
     }
     if (f.manifest !== undefined) manifests.push({ version, manifest: f.manifest });
     if (f.machines !== undefined) machines.push({ version, machines: f.machines });
+    if (f.manifest !== undefined || f.machines !== undefined) key.push(`${f.file.id}@${version}`);
   }
-  const stable = useStableList(manifests.flatMap((m) => [m.version, m.manifest]));
-  const stableMachines = useStableList(machines.flatMap((m) => [m.version, m.machines]));
-  // The stable lists stand for the arrays above, rebuilt every render with the same content.
-  const result = useMemo(() => (manifests.length > 0 ? releaseBoard(manifests, machines) : undefined), [stable, stableMachines]);
+  const query = useQuery({
+    queryKey: ['release-board', ...key],
+    queryFn: ({ signal }) => releaseBoardInWorker(manifests, machines, signal),
+    enabled: manifests.length > 0,
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+  const result = manifests.length > 0 ? query.data : undefined;
 
   const texts = useStableList(outcomes.flatMap((o) => [o.file.id, o.query.data]));
   const parsedOutcomes = useMemo(
@@ -66,10 +77,16 @@ export function useReleaseBoard(): ReleaseBoardState {
     return board !== undefined && loads.length > 0 ? markLoads(board, loads) : undefined;
   }, [board, parsedOutcomes]);
   return {
-    pending: versioned.pending || outcomes.some((o) => o.query.isPending),
+    pending: versioned.pending || outcomes.some((o) => o.query.isPending) || (manifests.length > 0 && query.isPending),
     files,
     board,
-    problem: result === undefined ? 'Load the -dump-vmstate manifests of two or more QEMU builds (and their query-machines replies).' : result.ok ? undefined : result.error.message,
+    problem: query.isError
+      ? query.error.message
+      : result === undefined
+        ? 'Load the -dump-vmstate manifests of two or more QEMU builds (and their query-machines replies).'
+        : result.ok
+          ? undefined
+          : result.error.message,
     observed,
     observedFiles: parsedOutcomes.map((o) => ({ name: o.name, problem: o.problem, rows: o.loads.length })),
     notes,
