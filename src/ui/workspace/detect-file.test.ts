@@ -23,7 +23,7 @@ function expectedFor(rel: string): Expected {
   const gz = rel.endsWith('.gz');
   const wrapping: Wrapping = gz ? 'gzip' : 'none';
   const base = rel.replace(/^.*\//, '');
-  if (base.endsWith('.mig.gz')) return { kind: 'stream', wrapping };
+  if (base.endsWith('.mig.gz') || base.endsWith('.mig')) return { kind: 'stream', wrapping };
   if (/^vmstate-.*\.json\.gz$/.test(base) || /^dump\d\.json$/.test(base)) return { kind: 'vmstate-manifest', wrapping };
   if (/^qmp-query-machines.*\.json(\.gz)?$/.test(base) && !base.endsWith('.cmd.json')) return { kind: 'query-machines', wrapping };
   if (/^devices\.txt(\.gz)?$/.test(base)) return { kind: 'device-help', wrapping };
