@@ -146,4 +146,17 @@ export interface TraceModel {
   readonly downtime: readonly DowntimeEntry[];
   readonly messages: readonly TraceMessage[];
   readonly failure?: TraceFailure;
+  /** Input beyond anything QEMU writes, left unread so a hostile or damaged log stays linear. */
+  readonly unread?: readonly TraceUnread[];
+}
+
+/**
+ * Lines longer than `limit` characters (no QEMU trace or error line comes near), or vmsds opened
+ * deeper than `limit` (QEMU nests a handful): counted, with the first line, and not parsed.
+ */
+export interface TraceUnread {
+  readonly what: 'long-lines' | 'deep-nesting';
+  readonly count: number;
+  readonly firstLine: number;
+  readonly limit: number;
 }

@@ -27,6 +27,7 @@ import type {
   TraceMessage,
   TraceNote,
   TraceSide,
+  TraceUnread,
 } from './model.ts';
 
 type Direction = 'save' | 'load';
@@ -64,6 +65,8 @@ interface PartNode extends Extent {
 }
 
 interface SectionNode extends Extent {
+  /** Index in the builder's sections: which of two is the later. */
+  seq: number;
   kind: 'section' | 'configuration';
   dir: Direction;
   idstr: string;
@@ -132,6 +135,17 @@ const LOAD_PART_TYPES: Readonly<Record<string, SectionPartType>> = {
   '4': 'full',
 };
 
+/**
+ * QEMU's vmsds nest a handful deep (a device, its subsections, a struct field's vmsd); a log
+ * nesting deeper is damaged or hostile. Bounding the open stack keeps every per-event walk over
+ * it (extending spans, finding the vmsd an event names) constant, so a flood of vmsds that never
+ * close parses in linear time, and keeps the span tree shallow enough for recursive readers.
+ */
+export const MAX_SPAN_DEPTH = 256;
+
+/** Longest vmsd name tried when splitting `parent/parent/sub` with no open vmsd to go by. */
+const MAX_NAME_LENGTH = 1024;
+
 const STARTFULL = /^(\d+)\(([^]*)\) (\d+) (-?\d+)$/;
 const SAVE_SECTION = /^([^]*), section_id (\d+)$/;
 const SAVE_SECTION_END = /^([^]*), section_id (\d+) -> (-?\d+)$/;
@@ -155,6 +169,9 @@ export interface SpanResult {
 export class SpanBuilder {
   private readonly sections: SectionNode[] = [];
   private readonly byId = new Map<string, SectionNode>();
+  /** Sections by idstr: the latest of each instance, and those with no instance yet (oldest first). */
+  private readonly byIdstr = new Map<string, { byInstance: Map<number, SectionNode>; unassigned: SectionNode[] }>();
+  private tooDeep: { count: number; firstLine: number } | undefined;
   private current: SectionNode | undefined;
   /** The section touched last, current or not: downtime lines follow their section's end. */
   private recent: SectionNode | undefined;
@@ -398,6 +415,7 @@ export class SpanBuilder {
     sectionId: number | undefined,
   ): SectionNode {
     const s: SectionNode = {
+      seq: this.sections.length,
       kind,
       dir,
       idstr,
@@ -421,6 +439,11 @@ export class SpanBuilder {
     };
     this.sections.push(s);
     if (sectionId !== undefined) this.byId.set(`${dir}:${sectionId}`, s);
+    if (kind === 'section') {
+      let index = this.byIdstr.get(idstr);
+      if (index === undefined) this.byIdstr.set(idstr, (index = { byInstance: new Map(), unassigned: [] }));
+      index.unassigned.push(s);
+    }
     return s;
   }
 
@@ -465,7 +488,7 @@ export class SpanBuilder {
     if (m === null) return;
     const id = Number(m[1]);
     const s = this.openSection(e, 'load', 'section', m[2] ?? '', id);
-    s.instance = Number(m[3]);
+    this.assignInstance(s, Number(m[3]));
     s.version = Number(m[4]);
     this.enter(s, e, this.takePartType());
   }
@@ -551,20 +574,32 @@ export class SpanBuilder {
     this.downtime.push(entry);
     const s = this.sectionFor(idstr, entry.instance);
     if (s === undefined) return;
-    s.instance ??= entry.instance;
+    if (s.instance === undefined) this.assignInstance(s, entry.instance);
     s.downtime.push(entry);
     if (s === this.current) this.touch(e);
   }
 
+  /** The latest section of `idstr` that is this instance or has none yet: two lookups, not a search. */
   private sectionFor(idstr: string, instance: number): SectionNode | undefined {
-    const matches = (s: SectionNode): boolean =>
-      s.kind === 'section' && s.idstr === idstr && (s.instance === undefined || s.instance === instance);
-    if (this.recent !== undefined && matches(this.recent)) return this.recent;
-    for (let i = this.sections.length - 1; i >= 0; i--) {
-      const s = this.sections[i];
-      if (s !== undefined && matches(s)) return s;
-    }
-    return undefined;
+    const recent = this.recent;
+    if (recent?.kind === 'section' && recent.idstr === idstr && (recent.instance === undefined || recent.instance === instance)) return recent;
+    const index = this.byIdstr.get(idstr);
+    if (index === undefined) return undefined;
+    const same = index.byInstance.get(instance);
+    const open = index.unassigned[index.unassigned.length - 1];
+    if (same === undefined) return open;
+    return open !== undefined && open.seq > same.seq ? open : same;
+  }
+
+  private assignInstance(s: SectionNode, instance: number): void {
+    s.instance = instance;
+    const index = s.kind === 'section' ? this.byIdstr.get(s.idstr) : undefined;
+    if (index === undefined) return;
+    // The section given an instance is the latest unassigned one (sectionFor only returns that).
+    const at = index.unassigned.lastIndexOf(s);
+    if (at >= 0) index.unassigned.splice(at, 1);
+    const same = index.byInstance.get(instance);
+    if (same === undefined || same.seq < s.seq) index.byInstance.set(instance, s);
   }
 
   /** The section a vmsd event belongs to; a vmsd outside any section is the configuration. */
@@ -576,6 +611,21 @@ export class SpanBuilder {
     return s;
   }
 
+  /** A vmsd past MAX_SPAN_DEPTH is counted, not opened; the section still extends to it. */
+  private isTooDeep(s: SectionNode, e: TraceEventLine): boolean {
+    if (s.stack.length < MAX_SPAN_DEPTH) return false;
+    if (this.tooDeep === undefined) this.tooDeep = { count: 1, firstLine: e.line };
+    else this.tooDeep.count++;
+    this.touch(e);
+    return true;
+  }
+
+  /** Nesting left unread (see MAX_SPAN_DEPTH). */
+  unread(): TraceUnread | undefined {
+    const t = this.tooDeep;
+    return t === undefined ? undefined : { what: 'deep-nesting', count: t.count, firstLine: t.firstLine, limit: MAX_SPAN_DEPTH };
+  }
+
   // ---------------------------------------------------------------- vmsds, load side
 
   private onLoadState(e: TraceEventLine): void {
@@ -583,6 +633,7 @@ export class SpanBuilder {
     if (m === null) return;
     const name = m[1] ?? '';
     const s = this.sectionForVmsd(e, 'load', name);
+    if (this.isTooDeep(s, e)) return;
     const top = s.stack[s.stack.length - 1];
     let kind: InnerSpanKind = 'vmsd';
     let parent: SpanNode | SectionNode = s;
@@ -742,6 +793,7 @@ export class SpanBuilder {
       top.field = undefined;
       s.stack.pop();
     }
+    if (this.isTooDeep(s, e)) return;
     s.stack.push(newSpan(kind, name, parent, e));
     this.touch(e);
   }
@@ -902,9 +954,11 @@ function splitSubsectionLoop(stack: readonly SpanNode[], args: string): [string,
     const name = stack[known[0]]?.name ?? '';
     return [name, known[1]];
   }
-  for (let i = args.indexOf('/'); i >= 0; i = args.indexOf('/', i + 1)) {
+  // Each try compares a prefix as long as `i`: bounded, so a line of slashes is not quadratic.
+  for (let i = args.indexOf('/'); i >= 0 && i <= MAX_NAME_LENGTH; i = args.indexOf('/', i + 1)) {
+    if (args.charCodeAt(2 * i + 1) !== 0x2f) continue;
     const parent = args.slice(0, i);
-    if (args.slice(i + 1).startsWith(`${parent}/`)) return [parent, args.slice(i + 1)];
+    if (args.startsWith(parent, i + 1)) return [parent, args.slice(i + 1)];
   }
   const slash = args.indexOf('/');
   return slash < 0 ? [args, ''] : [args.slice(0, slash), args.slice(slash + 1)];
