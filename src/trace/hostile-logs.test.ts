@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_LINE_LENGTH, parseTraceLog, type InnerSpan, type SectionSpan } from './index.ts';
-import { MAX_SPAN_DEPTH } from './spans.ts';
+import { MAX_SECTIONS, MAX_SPAN_DEPTH } from './spans.ts';
 
 function depth(nodes: readonly (SectionSpan | InnerSpan)[]): number {
   let deepest = 0;
   // Iterative: the point is that no reader has to recurse through an unbounded tree.
-  const todo = nodes.map((n) => [n, 1] as const);
+  const todo: [SectionSpan | InnerSpan, number][] = nodes.map((n) => [n, 1]);
   for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
     const [n, d] = next;
     deepest = Math.max(deepest, d);
@@ -47,6 +47,14 @@ describe('hostile trace logs stay linear and bounded', () => {
     const near = parseTraceLog(`qemu-system-x86_64: ${'A'.repeat(MAX_LINE_LENGTH - 20)}`);
     expect(near.unread).toBeUndefined();
     expect(near.messages[0]?.text.length).toBe(MAX_LINE_LENGTH - 20);
+  });
+
+  it('sections past the limit are followed but left out of the model, and counted', () => {
+    const n = MAX_SECTIONS + 500;
+    const m = parseTraceLog(lines(n, (i) => `qemu_loadvm_state_section_startfull ${i}(s${i}) 0 1`));
+    expect(m.sections).toHaveLength(MAX_SECTIONS);
+    expect(m.sections.at(-1)?.idstr).toBe(`s${MAX_SECTIONS - 1}`);
+    expect(m.unread).toEqual([{ what: 'many-sections', count: 500, firstLine: MAX_SECTIONS + 1, limit: MAX_SECTIONS }]);
   });
 
   it('downtime lines find their section by idstr and instance without searching every section', () => {

@@ -15,6 +15,7 @@ export const MAX_LINE_LENGTH = 64 * 1024;
 
 export type * from './model.ts';
 export { parseLogLine, parseKeyValues } from './log-line.ts';
+export { describeUnread } from './unread.ts';
 export type { LogLine, TraceEventLine, MessageLine, OtherLine, LinePrefix, MessageSeverity } from './log-line.ts';
 
 export function parseTraceLog(text: string): TraceModel {
@@ -53,8 +54,7 @@ export function parseTraceLog(text: string): TraceModel {
   const result = builder.finish(timeBase);
   const unread: TraceUnread[] = [];
   if (long !== undefined) unread.push({ what: 'long-lines', count: long.count, firstLine: long.firstLine, limit: MAX_LINE_LENGTH });
-  const deep = builder.unread();
-  if (deep !== undefined) unread.push(deep);
+  unread.push(...builder.unread());
   return {
     format: formatOf(prefixes),
     side: result.side,

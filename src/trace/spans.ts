@@ -143,6 +143,13 @@ const LOAD_PART_TYPES: Readonly<Record<string, SectionPartType>> = {
  */
 export const MAX_SPAN_DEPTH = 256;
 
+/**
+ * A VM has a few hundred sections (RAM's iterations reuse one); a log opening more than this is
+ * not a QEMU log. Sections past it are followed (their events still land somewhere) but left out
+ * of the model, which every view lays out in full.
+ */
+export const MAX_SECTIONS = 10_000;
+
 /** Longest vmsd name tried when splitting `parent/parent/sub` with no open vmsd to go by. */
 const MAX_NAME_LENGTH = 1024;
 
@@ -172,6 +179,8 @@ export class SpanBuilder {
   /** Sections by idstr: the latest of each instance, and those with no instance yet (oldest first). */
   private readonly byIdstr = new Map<string, { byInstance: Map<number, SectionNode>; unassigned: SectionNode[] }>();
   private tooDeep: { count: number; firstLine: number } | undefined;
+  private tooMany: { count: number; firstLine: number } | undefined;
+  private tooManyDowntime: { count: number; firstLine: number } | undefined;
   private current: SectionNode | undefined;
   /** The section touched last, current or not: downtime lines follow their section's end. */
   private recent: SectionNode | undefined;
@@ -437,6 +446,11 @@ export class SpanBuilder {
       line: e.line,
       endLine: e.line,
     };
+    if (this.sections.length >= MAX_SECTIONS) {
+      if (this.tooMany === undefined) this.tooMany = { count: 1, firstLine: e.line };
+      else this.tooMany.count++;
+      return s;
+    }
     this.sections.push(s);
     if (sectionId !== undefined) this.byId.set(`${dir}:${sectionId}`, s);
     if (kind === 'section') {
@@ -571,6 +585,12 @@ export class SpanBuilder {
       us: Number(f['downtime'] ?? 0),
       line: e.line,
     };
+    // One line per section per side in a real log: past MAX_SECTIONS they are counted, not kept.
+    if (this.downtime.length >= MAX_SECTIONS) {
+      if (this.tooManyDowntime === undefined) this.tooManyDowntime = { count: 1, firstLine: e.line };
+      else this.tooManyDowntime.count++;
+      return;
+    }
     this.downtime.push(entry);
     const s = this.sectionFor(idstr, entry.instance);
     if (s === undefined) return;
@@ -620,10 +640,13 @@ export class SpanBuilder {
     return true;
   }
 
-  /** Nesting left unread (see MAX_SPAN_DEPTH). */
-  unread(): TraceUnread | undefined {
-    const t = this.tooDeep;
-    return t === undefined ? undefined : { what: 'deep-nesting', count: t.count, firstLine: t.firstLine, limit: MAX_SPAN_DEPTH };
+  /** Nesting and sections left out of the model (see MAX_SPAN_DEPTH, MAX_SECTIONS). */
+  unread(): TraceUnread[] {
+    const out: TraceUnread[] = [];
+    if (this.tooDeep !== undefined) out.push({ what: 'deep-nesting', ...this.tooDeep, limit: MAX_SPAN_DEPTH });
+    if (this.tooMany !== undefined) out.push({ what: 'many-sections', ...this.tooMany, limit: MAX_SECTIONS });
+    if (this.tooManyDowntime !== undefined) out.push({ what: 'many-downtime-lines', ...this.tooManyDowntime, limit: MAX_SECTIONS });
+    return out;
   }
 
   // ---------------------------------------------------------------- vmsds, load side

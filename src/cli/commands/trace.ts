@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { clipText } from '../../lib/clip-text.ts';
-import { parseTraceLog, type SectionSpan, type TraceModel, type TraceUnread } from '../../trace/index.ts';
+import { describeUnread, parseTraceLog, type SectionSpan, type TraceModel } from '../../trace/index.ts';
 import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
 
@@ -56,7 +56,7 @@ function summary(m: TraceModel): string {
     const path = f.path.length > 1 ? ` (${f.path.join(' > ')})` : '';
     out.push(clipText(`FAILED ${where}${path} at line ${f.line}: ${f.message}`));
   }
-  for (const u of m.unread ?? []) out.push(unreadLine(u));
+  for (const u of m.unread ?? []) out.push(describeUnread(u));
   return `${out.join('\n')}\n`;
 }
 
@@ -72,7 +72,3 @@ function sectionLine(s: SectionSpan, m: TraceModel): string {
   return `  ${status.padEnd(4)} ${id}${clipText(s.idstr, 200)}${inst}${ver}${parts}${took}${downtime}  lines ${s.line}-${s.endLine}`;
 }
 
-export function unreadLine(u: TraceUnread): string {
-  const what = u.what === 'long-lines' ? `line${u.count === 1 ? '' : 's'} longer than ${u.limit} characters` : `vmsd${u.count === 1 ? '' : 's'} nested deeper than ${u.limit}`;
-  return `not read: ${u.count} ${what} (first at line ${u.firstLine}); no QEMU log has such, so the file is damaged or not a QEMU log`;
-}
