@@ -2,6 +2,10 @@
  * Parses one text file off the main thread. Thin on purpose, like the decode worker: the
  * knowledge is in src/trace and src/manifest.
  */
+import { parseDestLog } from '../analysis/explain/dest-log.ts';
+import { parseMachineCatalog } from '../analysis/explain/machines-list.ts';
+import { parseQemuCommandLine } from '../analysis/explain/qemu-cmdline.ts';
+import { parseDevicePropertiesHelp } from '../manifest/device-properties.ts';
 import { parseQueryMachines, parseVmstateManifest } from '../manifest/index.ts';
 import { parseTraceLog } from '../trace/index.ts';
 import { readFileText } from './file-text.ts';
@@ -28,11 +32,17 @@ async function parse(req: ParseRequest): Promise<Parsed> {
   const text = await readFileText(req.blob, req.name);
   switch (req.as) {
     case 'trace-log':
-      return { as: 'trace-log', model: parseTraceLog(text), text };
+      return { as: 'trace-log', model: parseTraceLog(text), text, destLog: parseDestLog(text) };
     case 'vmstate-manifest':
       return { as: 'vmstate-manifest', result: parseVmstateManifest(text, req.name) };
     case 'query-machines':
       return { as: 'query-machines', result: parseQueryMachines(text, req.name) };
+    case 'command-line':
+      return { as: 'command-line', result: parseQemuCommandLine(text) };
+    case 'device-properties':
+      return { as: 'device-properties', help: parseDevicePropertiesHelp(text) };
+    case 'machine-catalog':
+      return { as: 'machine-catalog', result: parseMachineCatalog(text, req.name) };
     case 'text':
       return { as: 'text', text };
   }
