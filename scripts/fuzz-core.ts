@@ -18,6 +18,7 @@ import { checkStream } from '../src/analysis/stream-check.ts';
 import { streamFacts } from '../src/analysis/stream-facts.ts';
 import { machineTiers } from '../src/analysis/machine-tiers.ts';
 import { chooseHosts } from '../src/analysis/host-chooser.ts';
+import { prng } from './prng.ts';
 import { parseDeviceHelp } from '../src/analysis/device-help.ts';
 
 export interface FuzzTarget {
@@ -42,17 +43,7 @@ export interface FuzzReport {
   readonly slowest: { readonly target: string; readonly ms: number };
 }
 
-/** mulberry32: small, fast, and the same on every platform. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from './prng.ts';
 
 type Mutator = (b: Uint8Array, rnd: () => number, other: Uint8Array) => Uint8Array;
 
