@@ -1,7 +1,8 @@
 /**
  * npm run bench: generated streams (never committed) decoded by the Node core, with MB/s and
  * peak memory, next to `dd` reading the same file (the floor) and the published figure for
- * QEMU's analyze-migration.py (about 0.8 s for a warm 1 GiB stream).
+ * QEMU's analyze-migration.py (about 0.8 s for a warm 1 GiB stream); log parse MB/s on a real log
+ * and on the worst hostile shape (scripts/bench-logs.ts).
  * Sizes: BENCH_SIZES_GIB="1,4" (default "1,4").
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { writeBenchStream } from './bench-stream.ts';
 import { benchInBrowser, type BrowserBench } from './bench-browser.ts';
 import { benchAnalysis } from './bench-analysis.ts';
+import { benchLogs } from './bench-logs.ts';
 import { benchHexScroll } from './bench-hex-scroll.ts';
 
 const dir = join(process.cwd(), 'bench-data');
@@ -25,6 +27,7 @@ function decodeOnce(file: string): { ms: number; bytes: number; error: string | 
 
 console.log(`migscope bench on ${process.platform} ${process.arch}, node ${process.version}`);
 for (const line of benchAnalysis()) console.log(line);
+for (const line of benchLogs()) console.log(line);
 if (process.env['BENCH_BROWSER'] !== '0') console.log(await benchHexScroll());
 for (const gib of sizes) {
   const file = join(dir, `bench-${gib}g.mig`);
