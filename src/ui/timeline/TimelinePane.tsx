@@ -32,14 +32,16 @@ export interface TimelinePaneProps {
   readonly onOpenLane: (lane: TimelineLane) => void;
   readonly axis?: PaneAxis | undefined;
   readonly byteRanges?: ReadonlyMap<string, ByteExtent> | undefined;
+  /** This log's own layout when the view already made it (laying out is linear in sections, but not free). */
+  readonly layout?: TimelineLayout | undefined;
 }
 
 const TITLE = { save: 'Save side (source)', load: 'Load side (destination)' } as const;
 
 /** One log of the Timeline tab: read and laid out, or why not. */
-export function TimelinePane({ file, side, canOpen, onOpenLane, axis, byteRanges }: TimelinePaneProps): ReactElement {
+export function TimelinePane({ file, side, canOpen, onOpenLane, axis, byteRanges, layout: given }: TimelinePaneProps): ReactElement {
   const log = useTraceLog(file);
-  const own = useMemo(() => (log.data !== undefined && axis === undefined ? layoutTimeline(log.data.model) : undefined), [log.data, axis]);
+  const own = useMemo(() => (log.data !== undefined && axis === undefined && given === undefined ? layoutTimeline(log.data.model) : given), [log.data, axis, given]);
   const full = axis?.layout ?? own;
   const [shown, setShown] = useState(SHOW_PAGE);
   const layout = useMemo(() => (full !== undefined ? limitLanes(full, shown) : undefined), [full, shown]);
