@@ -148,7 +148,7 @@ export const MAX_SPAN_DEPTH = 256;
  * not a QEMU log. Sections past it are followed (their events still land somewhere) but left out
  * of the model, which every view lays out in full.
  */
-export const MAX_SECTIONS = 10_000;
+export const MAX_SECTIONS = 2_000;
 
 /** Longest vmsd name tried when splitting `parent/parent/sub` with no open vmsd to go by. */
 const MAX_NAME_LENGTH = 1024;
