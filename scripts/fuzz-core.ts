@@ -364,6 +364,8 @@ export async function fuzzHostile(
       input = text.decode((MUTATORS[name] as Mutator)(bytes, rnd, bytes));
       applied.push(name);
     }
+    // Let the event loop turn between inputs (a test runner's worker answers its parent then).
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const t = performance.now();
     try {
       readers[shape.role](input);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_LINE_LENGTH, parseTraceLog, type InnerSpan, type SectionSpan } from './index.ts';
-import { MAX_SECTIONS, MAX_SPAN_DEPTH } from './spans.ts';
+import { MAX_CHILDREN, MAX_SECTIONS, MAX_SPAN_DEPTH } from './spans.ts';
 
 function depth(nodes: readonly (SectionSpan | InnerSpan)[]): number {
   let deepest = 0;
@@ -55,6 +55,17 @@ describe('hostile trace logs stay linear and bounded', () => {
     expect(m.sections).toHaveLength(MAX_SECTIONS);
     expect(m.sections.at(-1)?.idstr).toBe(`s${MAX_SECTIONS - 1}`);
     expect(m.unread).toEqual([{ what: 'many-sections', count: 500, firstLine: MAX_SECTIONS + 1, limit: MAX_SECTIONS }]);
+  });
+
+  it('fields past the limit inside one vmsd are followed but left out, and counted', () => {
+    const n = MAX_CHILDREN + 100;
+    const m = parseTraceLog(['vmstate_load_state d v1', ...Array.from({ length: n }, (_, i) => `vmstate_load_state_field d:f${i}`), 'vmstate_load_state_end d end/0'].join('\n'));
+    const d = m.sections[0]?.children[0];
+    expect(d?.children).toHaveLength(MAX_CHILDREN);
+    // The vmsd still closes on its end event: the fields left out did not lose it.
+    expect(d?.status).toBe('end');
+    expect(d?.endLine).toBe(n + 2);
+    expect(m.unread).toEqual([{ what: 'many-children', count: 100, firstLine: MAX_CHILDREN + 2, limit: MAX_CHILDREN }]);
   });
 
   it('downtime lines find their section by idstr and instance without searching every section', () => {

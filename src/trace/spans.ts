@@ -150,6 +150,13 @@ export const MAX_SPAN_DEPTH = 256;
  */
 export const MAX_SECTIONS = 2_000;
 
+/**
+ * A vmsd has at most a few hundred fields (an array is one field), a section a handful of
+ * vmsds: a span with more children than this is a flood. The extra ones are followed (events
+ * still find their vmsd) but left out of the model.
+ */
+export const MAX_CHILDREN = 4096;
+
 /** Longest vmsd name tried when splitting `parent/parent/sub` with no open vmsd to go by. */
 const MAX_NAME_LENGTH = 1024;
 
@@ -181,6 +188,7 @@ export class SpanBuilder {
   private tooDeep: { count: number; firstLine: number } | undefined;
   private tooMany: { count: number; firstLine: number } | undefined;
   private tooManyDowntime: { count: number; firstLine: number } | undefined;
+  private tooManyChildren: { count: number; firstLine: number } | undefined;
   private current: SectionNode | undefined;
   /** The section touched last, current or not: downtime lines follow their section's end. */
   private recent: SectionNode | undefined;
@@ -631,6 +639,15 @@ export class SpanBuilder {
     return s;
   }
 
+  /** A span under `parent`, in the model unless the parent already has MAX_CHILDREN. */
+  private newSpan(kind: InnerSpanKind, name: string, parent: SpanNode | SectionNode, e: TraceEventLine): SpanNode {
+    const node = newSpan(kind, name, parent, e);
+    if (parent.children.length < MAX_CHILDREN) parent.children.push(node);
+    else if (this.tooManyChildren === undefined) this.tooManyChildren = { count: 1, firstLine: e.line };
+    else this.tooManyChildren.count++;
+    return node;
+  }
+
   /** A vmsd past MAX_SPAN_DEPTH is counted, not opened; the section still extends to it. */
   private isTooDeep(s: SectionNode, e: TraceEventLine): boolean {
     if (s.stack.length < MAX_SPAN_DEPTH) return false;
@@ -646,6 +663,7 @@ export class SpanBuilder {
     if (this.tooDeep !== undefined) out.push({ what: 'deep-nesting', ...this.tooDeep, limit: MAX_SPAN_DEPTH });
     if (this.tooMany !== undefined) out.push({ what: 'many-sections', ...this.tooMany, limit: MAX_SECTIONS });
     if (this.tooManyDowntime !== undefined) out.push({ what: 'many-downtime-lines', ...this.tooManyDowntime, limit: MAX_SECTIONS });
+    if (this.tooManyChildren !== undefined) out.push({ what: 'many-children', ...this.tooManyChildren, limit: MAX_CHILDREN });
     return out;
   }
 
@@ -668,7 +686,7 @@ export class SpanBuilder {
         parent = top.field ?? top;
       }
     }
-    const node = newSpan(kind, name, parent, e);
+    const node = this.newSpan(kind, name, parent, e);
     node.version = Number(m[2]);
     s.stack.push(node);
     this.touch(e);
@@ -684,7 +702,7 @@ export class SpanBuilder {
     popAbove(s, index, 'open');
     const v = s.stack[index];
     if (v === undefined) return;
-    v.field = newSpan('field', field, v, e);
+    v.field = this.newSpan('field', field, v, e);
     this.touch(e);
   }
 
@@ -817,7 +835,7 @@ export class SpanBuilder {
       s.stack.pop();
     }
     if (this.isTooDeep(s, e)) return;
-    s.stack.push(newSpan(kind, name, parent, e));
+    s.stack.push(this.newSpan(kind, name, parent, e));
     this.touch(e);
   }
 
@@ -832,7 +850,7 @@ export class SpanBuilder {
     popAbove(s, index, undefined);
     const v = s.stack[index];
     if (v === undefined) return;
-    v.field = newSpan('field', fieldName, v, e);
+    v.field = this.newSpan('field', fieldName, v, e);
     v.field.elems = Number(m[2]);
     this.touch(e);
   }
@@ -845,7 +863,7 @@ export class SpanBuilder {
     const v = index === undefined ? undefined : s.stack[index];
     if (index === undefined || v === undefined) {
       // vmstate_save_state_top is switched off (the virtio fixtures): keep a zero-length marker.
-      const node = newSpan('subsection', sub, s, e);
+      const node = this.newSpan('subsection', sub, s, e);
       node.parentName = parentName;
       this.touch(e);
       return;
@@ -904,7 +922,6 @@ function newSpan(kind: InnerSpanKind, name: string, parent: SpanNode | SectionNo
     line: e.line,
     endLine: e.line,
   };
-  parent.children.push(node);
   return node;
 }
 

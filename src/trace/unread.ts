@@ -10,6 +10,8 @@ export function describeUnread(u: TraceUnread): string {
         ? `vmsd${s} nested deeper than ${u.limit}`
         : u.what === 'many-sections'
           ? `section${s} after the first ${u.limit}`
-          : `downtime line${s} after the first ${u.limit}`;
+          : u.what === 'many-children'
+            ? `span${s} inside one span after its first ${u.limit}`
+            : `downtime line${s} after the first ${u.limit}`;
   return `not read: ${u.count} ${what} (first at line ${u.firstLine}); no QEMU log has such, so the file is damaged or not a QEMU log`;
 }
