@@ -5,8 +5,8 @@
  * more than 200 ms at once (a Long Animation Frame or long task) or the page dies.
  *
  * `npm test` opens the issue's two reproductions at full size and each shape once at 1 MB;
- * HOSTILE_FILES=300 (and HOSTILE_SEED) opens that many, at sizes up to HOSTILE_MAX_MB (default 5),
- * for the long run.
+ * HOSTILE_FILES=300 (and HOSTILE_SEED, HOSTILE_SHAPE) opens that many, at sizes up to
+ * HOSTILE_MAX_MB (default 5), for the long run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,8 +40,11 @@ function cases(): Case[] {
   }
   const rnd = prng(Number(process.env['HOSTILE_SEED'] ?? 1));
   const maxBytes = Number(process.env['HOSTILE_MAX_MB'] ?? 5) * 1e6;
+  // HOSTILE_SHAPE=name narrows the run to the shapes whose names contain it (to re-check one).
+  const only = process.env['HOSTILE_SHAPE'];
+  const shapes = only === undefined ? HOSTILE_SHAPES : HOSTILE_SHAPES.filter((s) => s.name.includes(only));
   return Array.from({ length: count }, () => ({
-    shape: HOSTILE_SHAPES[Math.floor(rnd() * HOSTILE_SHAPES.length)] as HostileShape,
+    shape: shapes[Math.floor(rnd() * shapes.length)] as HostileShape,
     // Log-uniform from 10 KB: most cases small and many, some near the top.
     bytes: Math.round(10_000 * (maxBytes / 10_000) ** rnd()),
   }));

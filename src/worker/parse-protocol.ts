@@ -6,12 +6,14 @@
 import type { DestLog } from '../analysis/explain/dest-log.ts';
 import type { MachineCatalog } from '../analysis/explain/machines-list.ts';
 import type { CmdlineResult } from '../analysis/explain/qemu-cmdline.ts';
+import type { DeviceHelpEntry } from '../analysis/device-help.ts';
+import type { DeviceModelManifest } from '../manifest/device-models.ts';
 import type { DevicePropertiesHelp } from '../manifest/device-properties.ts';
 import type { QueryMachines, Result, VmstateManifest } from '../manifest/index.ts';
 import type { TraceModel } from '../trace/index.ts';
 
 /** What to make of the file's text. */
-export type ParseAs = 'trace-log' | 'vmstate-manifest' | 'query-machines' | 'command-line' | 'device-properties' | 'machine-catalog' | 'text';
+export type ParseAs = 'trace-log' | 'vmstate-manifest' | 'query-machines' | 'command-line' | 'device-properties' | 'machine-catalog' | 'device-help' | 'device-models' | 'text';
 
 export interface ParseRequest {
   readonly type: 'parse';
@@ -60,12 +62,33 @@ export interface ParsedMachineCatalog {
   readonly result: Result<MachineCatalog>;
 }
 
+/** A `-device help` list (Matrix and Tiers views): its entries, and a digest of its text, which tells two lists apart. */
+export interface ParsedDeviceHelp {
+  readonly as: 'device-help';
+  readonly devices: readonly DeviceHelpEntry[];
+  readonly signature: string;
+}
+
+export interface ParsedDeviceModels {
+  readonly as: 'device-models';
+  readonly result: Result<DeviceModelManifest>;
+}
+
 export interface ParsedText {
   readonly as: 'text';
   readonly text: string;
 }
 
-export type Parsed = ParsedTraceLog | ParsedManifest | ParsedQueryMachines | ParsedCommandLine | ParsedDeviceProperties | ParsedMachineCatalog | ParsedText;
+export type Parsed =
+  | ParsedTraceLog
+  | ParsedManifest
+  | ParsedQueryMachines
+  | ParsedCommandLine
+  | ParsedDeviceProperties
+  | ParsedMachineCatalog
+  | ParsedDeviceHelp
+  | ParsedDeviceModels
+  | ParsedText;
 
 export interface ParsedReply {
   readonly type: 'parsed';

@@ -5,6 +5,8 @@
 import { parseDestLog } from '../analysis/explain/dest-log.ts';
 import { parseMachineCatalog } from '../analysis/explain/machines-list.ts';
 import { parseQemuCommandLine } from '../analysis/explain/qemu-cmdline.ts';
+import { parseDeviceHelp } from '../analysis/device-help.ts';
+import { parseDeviceModels } from '../manifest/device-models.ts';
 import { parseDevicePropertiesHelp } from '../manifest/device-properties.ts';
 import { parseQueryMachines, parseVmstateManifest } from '../manifest/index.ts';
 import { parseTraceLog } from '../trace/index.ts';
@@ -43,7 +45,18 @@ async function parse(req: ParseRequest): Promise<Parsed> {
       return { as: 'device-properties', help: parseDevicePropertiesHelp(text) };
     case 'machine-catalog':
       return { as: 'machine-catalog', result: parseMachineCatalog(text, req.name) };
+    case 'device-help':
+      return { as: 'device-help', devices: parseDeviceHelp(text), signature: textDigest(text) };
+    case 'device-models':
+      return { as: 'device-models', result: parseDeviceModels(text, req.name) };
     case 'text':
       return { as: 'text', text };
   }
+}
+
+/** Length and FNV-1a of the text: tells two files apart without sending megabytes back to the page. */
+function textDigest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `${text.length}:${(h >>> 0).toString(16)}`;
 }

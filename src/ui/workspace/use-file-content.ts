@@ -18,10 +18,10 @@ const PARSE_AS: Readonly<Partial<Record<FileKind, ParseAs>>> = {
   'trace-log': 'trace-log',
   'vmstate-manifest': 'vmstate-manifest',
   'query-machines': 'query-machines',
-  'device-help': 'text',
+  'device-help': 'device-help',
   'device-properties': 'text',
   'command-line': 'text',
-  'device-models': 'text',
+  'device-models': 'device-models',
   'load-outcomes': 'text',
 };
 
