@@ -6,7 +6,9 @@
  *   analyze-migration.py printing the same JSON, and `dd` reading the file (the floor), with
  *   peak memory of each process;
  * - in Chromium: the bare read of the same Blob by each method and window, and the decode;
- * - the analysis layer over the four builds' manifests, every machine type at once.
+ * - the analysis layer over the four builds' manifests, every machine type at once;
+ * - log parse throughput (MB/s) on the largest real log and on the worst hostile shape
+ *   (scripts/bench-logs.ts).
  * Options: BENCH_GUEST_GIB="1,4", BENCH_SIZES_GIB="1" (bench-written streams), BENCH_RUNS=3,
  * BENCH_BROWSER=0 to skip Chromium, ANALYZE_MIGRATION=path to the script.
  */
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { writeBenchStream } from './bench-stream.ts';
 import { benchBrowser } from './bench-browser.ts';
 import { benchAnalysis } from './bench-analysis.ts';
+import { benchLogs } from './bench-logs.ts';
 import { benchHexScroll } from './bench-hex-scroll.ts';
 import { buildGuestStream } from './bench-guest.ts';
 import { hasPython, measure, spread, warm, type Spread } from './bench-run.ts';
@@ -125,6 +128,7 @@ for (const c of cases) {
 }
 
 for (const line of benchAnalysis()) console.log(line);
+for (const line of benchLogs()) console.log(line);
 
 if (browser) {
   console.log(await benchHexScroll());

@@ -18,7 +18,12 @@ import { checkStream } from '../src/analysis/stream-check.ts';
 import { streamFacts } from '../src/analysis/stream-facts.ts';
 import { machineTiers } from '../src/analysis/machine-tiers.ts';
 import { chooseHosts } from '../src/analysis/host-chooser.ts';
+import { prng } from './prng.ts';
 import { parseDeviceHelp } from '../src/analysis/device-help.ts';
+import { parseMachineCatalog, parseQemuCommandLine } from '../src/analysis/explain/index.ts';
+import { parseLoadOutcomes } from '../src/analysis/observed-loads.ts';
+import { parseDevicePropertiesHelp } from '../src/manifest/device-properties.ts';
+import { HOSTILE_SHAPES, type HostileRole } from './hostile-inputs.ts';
 
 export interface FuzzTarget {
   readonly name: string;
@@ -42,17 +47,7 @@ export interface FuzzReport {
   readonly slowest: { readonly target: string; readonly ms: number };
 }
 
-/** mulberry32: small, fast, and the same on every platform. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from './prng.ts';
 
 type Mutator = (b: Uint8Array, rnd: () => number, other: Uint8Array) => Uint8Array;
 
@@ -277,4 +272,116 @@ export async function fuzz(
     if (onProgress !== undefined && (i + 1) % 5000 === 0) onProgress(i + 1, failures.length);
   }
   return { iterations, perTarget, failures, slowest };
+}
+
+// ------------------------------------------------------------------ hostile shapes (issue 18)
+
+/** What reads an input of each role, in process: the same code each CLI command and view runs. */
+export async function hostileReaders(): Promise<Readonly<Record<HostileRole, (text: string) => void>>> {
+  const explainStream = await withoutRam('streams/7.2/pc-i440fx-7.2-default.mig.gz');
+  const stream = await decodeStream(bytesSource(explainStream));
+  const parsed = parseVmstateManifest(text.decode(gz('versions/7.2/vmstate-pc-i440fx-7.2.json.gz')), 'vmstate-pc-i440fx-7.2.json');
+  const manifest = parsed.ok ? parsed.value : undefined;
+  const destination = { manifest, machine: 'pc-i440fx-7.2' };
+  const log = (t: string): void => {
+    parseTraceLog(t);
+    explainLoad({ stream, log: t, destination });
+  };
+  return {
+    'dest-log': log,
+    'trace-log': log,
+    manifest: (t) => {
+      const m = parseVmstateManifest(t, 'hostile.json');
+      if (m.ok && manifest !== undefined) {
+        runStaticChecker(m.value, manifest);
+        judgeManifests(manifest, m.value);
+      }
+    },
+    'query-machines': (t) => {
+      const m = parseQueryMachines(t, 'hostile.json');
+      if (m.ok) machineTiers([{ version: '7.2', machines: m.value }]);
+      parseMachineCatalog(t, 'hostile.json');
+    },
+    cmdline: (t) => {
+      const c = parseQemuCommandLine(t);
+      explainLoad({ stream, destination: { ...destination, ...(c.ok ? { cmdline: c.value } : {}) } });
+    },
+    'device-help': (t) => {
+      parseDeviceHelp(t);
+      parseDevicePropertiesHelp(t);
+    },
+    csv: (t) => {
+      parseLoadOutcomes(t);
+    },
+  };
+}
+
+export interface HostileFailure {
+  readonly shape: string;
+  readonly bytes: number;
+  readonly mutations: readonly string[];
+  readonly error: string;
+  readonly input: Uint8Array;
+}
+
+export interface HostileReport {
+  readonly runs: number;
+  readonly bytes: number;
+  readonly ms: number;
+  readonly failures: readonly HostileFailure[];
+  /** The lowest throughput seen, on inputs of 1 MB and more (smaller ones are all overhead). */
+  readonly slowest: { readonly shape: string; readonly mbPerS: number } | undefined;
+}
+
+/**
+ * Each hostile shape in turn at a size drawn log-uniformly in [minBytes, maxBytes], half of them also mutated,
+ * read by every reader of its role. An input fails when it throws (not a typed error) or takes
+ * longer than `budget(bytes)`: a time linear in the input, so a quadratic reader fails on size.
+ */
+export async function fuzzHostile(
+  runs: number,
+  seed: number,
+  [minBytes, maxBytes]: readonly [number, number],
+  budget: (bytes: number) => number = (bytes) => 500 + bytes / 2000,
+  onProgress?: (done: number, failures: number) => void,
+): Promise<HostileReport> {
+  const readers = await hostileReaders();
+  const rnd = prng(seed);
+  const names = Object.keys(MUTATORS);
+  const failures: HostileFailure[] = [];
+  const encoder = new TextEncoder();
+  let total = 0;
+  let totalMs = 0;
+  let slowest: HostileReport['slowest'];
+  for (let i = 0; i < runs; i++) {
+    const shape = HOSTILE_SHAPES[i % HOSTILE_SHAPES.length] as (typeof HOSTILE_SHAPES)[number];
+    const size = Math.round(minBytes * (maxBytes / minBytes) ** rnd());
+    let input = shape.build(size);
+    const applied: string[] = [];
+    if (rnd() < 0.5) {
+      const name = names[int(rnd, names.length)] as string;
+      const bytes = encoder.encode(input);
+      input = text.decode((MUTATORS[name] as Mutator)(bytes, rnd, bytes));
+      applied.push(name);
+    }
+    // Let the event loop turn between inputs (a test runner's worker answers its parent then).
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const t = performance.now();
+    try {
+      readers[shape.role](input);
+    } catch (e) {
+      failures.push({ shape: shape.name, bytes: input.length, mutations: applied, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), input: encoder.encode(input) });
+    }
+    const ms = performance.now() - t;
+    total += input.length;
+    totalMs += ms;
+    const limit = budget(input.length);
+    if (ms > limit) {
+      failures.push({ shape: shape.name, bytes: input.length, mutations: applied, error: `took ${ms.toFixed(0)} ms (limit ${limit.toFixed(0)} ms)`, input: encoder.encode(input) });
+    }
+    const mbPerS = input.length / 1e6 / (ms / 1000);
+    if (input.length >= 1e6 && (slowest === undefined || mbPerS < slowest.mbPerS)) slowest = { shape: shape.name, mbPerS };
+    if (onProgress !== undefined && (i + 1) % 50 === 0) onProgress(i + 1, failures.length);
+  }
+  return { runs, bytes: total, ms: totalMs, failures, slowest };
 }

@@ -41,7 +41,7 @@ import { decodeRamBody, newRamState, type RamState } from './stream/ram.ts';
 import { decodeVmsdBody, UnusableVmdescEntry } from './vmsd/body.ts';
 import { compareWithManifest, decodeSectionWithManifest, type ManifestCheck } from './vmsd/manifest-section.ts';
 import { indexSchema, type SchemaIndex, type VmstateSchema } from './vmsd/schema.ts';
-import { locateVmdesc, parseVmdesc, usableDevices, VMDESC_TAIL_SCAN, type LocatedVmdesc } from './vmsd/description.ts';
+import { followableVmdesc, locateVmdesc, parseVmdesc, usableDevices, VMDESC_TAIL_SCAN, type LocatedVmdesc } from './vmsd/description.ts';
 import { salvageVmdesc } from './vmsd/salvage.ts';
 
 export interface DecodeProgress {
@@ -140,7 +140,7 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
       const text = new TextDecoder().decode(await source.read(located.jsonStart, located.jsonLength));
       try {
         vmdesc = parseVmdesc(text, located.jsonStart);
-        result.vmdesc = { start: located.start, jsonStart: located.jsonStart, jsonLength: located.jsonLength, json: vmdesc };
+        result.vmdesc = { start: located.start, jsonStart: located.jsonStart, jsonLength: located.jsonLength, json: followableVmdesc(vmdesc) };
       } catch (e) {
         if (!(e instanceof DecodeError)) throw e;
         diagnostics.push({ severity: 'warning', code: e.code, offset: e.offset, message: `${e.detail}; device sections are shown as opaque bytes` });
@@ -276,7 +276,7 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
           const salvaged = salvageVmdesc(new TextDecoder().decode(await source.read(at + 5, available)));
           if (salvaged !== undefined) {
             const again = await decodeOpened(name, opened, { ...opts, vmdesc: salvaged.json, vmdescIsPartial: true });
-            again.vmdesc = { start: at, jsonStart: at + 5, jsonLength: len, json: salvaged.json, partial: true };
+            again.vmdesc = { start: at, jsonStart: at + 5, jsonLength: len, json: followableVmdesc(salvaged.json), partial: true };
             again.diagnostics.push({
               severity: 'info',
               code: 'VMDESC_PARTIAL',
@@ -301,7 +301,7 @@ export async function decodeOpened(name: string, opened: OpenedStream, opts: Dec
         if (parsed !== undefined && vmdesc === undefined && opts.vmdesc === undefined) {
           // Decode again with the schema we only found now.
           const again = await decodeOpened(name, opened, { ...opts, vmdesc: parsed });
-          again.vmdesc = { start: at, jsonStart: at + 5, jsonLength: len, json: parsed };
+          again.vmdesc = { start: at, jsonStart: at + 5, jsonLength: len, json: followableVmdesc(parsed) };
           return again;
         }
       }

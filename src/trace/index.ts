@@ -3,11 +3,19 @@
  * nested spans. Pure: strings in, plain data out; no Node or DOM APIs.
  */
 import { parseLogLine, type LinePrefix } from './log-line.ts';
-import type { TimeBase, TraceFormat, TraceModel } from './model.ts';
+import type { TimeBase, TraceFormat, TraceModel, TraceUnread } from './model.ts';
 import { SpanBuilder } from './spans.ts';
+
+/**
+ * The longest line read. QEMU's trace and error lines stay far below this (a long one is a few
+ * hundred characters); a longer line is counted as unread rather than matched against every
+ * pattern, so one giant line costs a length check, not a pass of each regular expression.
+ */
+export const MAX_LINE_LENGTH = 64 * 1024;
 
 export type * from './model.ts';
 export { parseLogLine, parseKeyValues } from './log-line.ts';
+export { describeUnread } from './unread.ts';
 export type { LogLine, TraceEventLine, MessageLine, OtherLine, LinePrefix, MessageSeverity } from './log-line.ts';
 
 export function parseTraceLog(text: string): TraceModel {
@@ -17,11 +25,18 @@ export function parseTraceLog(text: string): TraceModel {
   let untimed = 0;
   let lineNo = 0;
   let from = 0;
+  let long: { count: number; firstLine: number } | undefined;
   // Walk the text by hand: a 10 MB log split into an array up front doubles peak memory.
   while (from <= text.length) {
     let to = text.indexOf('\n', from);
     if (to < 0) to = text.length;
     lineNo++;
+    if (to - from > MAX_LINE_LENGTH) {
+      if (long === undefined) long = { count: 1, firstLine: lineNo };
+      else long.count++;
+      from = to + 1;
+      continue;
+    }
     const raw = text.slice(from, to);
     from = to + 1;
     if (raw === '' && from > text.length) break;
@@ -37,6 +52,9 @@ export function parseTraceLog(text: string): TraceModel {
   }
   const timeBase: TimeBase = events > 0 && untimed === 0 ? 'us' : 'line';
   const result = builder.finish(timeBase);
+  const unread: TraceUnread[] = [];
+  if (long !== undefined) unread.push({ what: 'long-lines', count: long.count, firstLine: long.firstLine, limit: MAX_LINE_LENGTH });
+  unread.push(...builder.unread());
   return {
     format: formatOf(prefixes),
     side: result.side,
@@ -48,6 +66,7 @@ export function parseTraceLog(text: string): TraceModel {
     downtime: result.downtime,
     messages: result.messages,
     ...(result.failure !== undefined ? { failure: result.failure } : {}),
+    ...(unread.length > 0 ? { unread } : {}),
   };
 }
 

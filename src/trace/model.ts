@@ -146,4 +146,19 @@ export interface TraceModel {
   readonly downtime: readonly DowntimeEntry[];
   readonly messages: readonly TraceMessage[];
   readonly failure?: TraceFailure;
+  /** Input beyond anything QEMU writes, left unread so a hostile or damaged log stays linear. */
+  readonly unread?: readonly TraceUnread[];
+}
+
+/**
+ * Lines longer than `limit` characters (no QEMU trace or error line comes near), vmsds opened
+ * deeper than `limit` (QEMU nests a handful), sections and downtime lines past the `limit`-th
+ * (a VM has a few hundred), or spans inside one span past the `limit`-th: counted, with the
+ * first line, and left out of the model.
+ */
+export interface TraceUnread {
+  readonly what: 'long-lines' | 'deep-nesting' | 'many-sections' | 'many-downtime-lines' | 'many-children';
+  readonly count: number;
+  readonly firstLine: number;
+  readonly limit: number;
 }

@@ -27,6 +27,7 @@ import type {
   TraceMessage,
   TraceNote,
   TraceSide,
+  TraceUnread,
 } from './model.ts';
 
 type Direction = 'save' | 'load';
@@ -64,6 +65,8 @@ interface PartNode extends Extent {
 }
 
 interface SectionNode extends Extent {
+  /** Index in the builder's sections: which of two is the later. */
+  seq: number;
   kind: 'section' | 'configuration';
   dir: Direction;
   idstr: string;
@@ -132,6 +135,31 @@ const LOAD_PART_TYPES: Readonly<Record<string, SectionPartType>> = {
   '4': 'full',
 };
 
+/**
+ * QEMU's vmsds nest a handful deep (a device, its subsections, a struct field's vmsd); a log
+ * nesting deeper is damaged or hostile. Bounding the open stack keeps every per-event walk over
+ * it (extending spans, finding the vmsd an event names) constant, so a flood of vmsds that never
+ * close parses in linear time, and keeps the span tree shallow enough for recursive readers.
+ */
+export const MAX_SPAN_DEPTH = 256;
+
+/**
+ * A VM has a few hundred sections (RAM's iterations reuse one); a log opening more than this is
+ * not a QEMU log. Sections past it are followed (their events still land somewhere) but left out
+ * of the model, which every view lays out in full.
+ */
+export const MAX_SECTIONS = 2_000;
+
+/**
+ * A vmsd has at most a few hundred fields (an array is one field), a section a handful of
+ * vmsds: a span with more children than this is a flood. The extra ones are followed (events
+ * still find their vmsd) but left out of the model.
+ */
+export const MAX_CHILDREN = 4096;
+
+/** Longest vmsd name tried when splitting `parent/parent/sub` with no open vmsd to go by. */
+const MAX_NAME_LENGTH = 1024;
+
 const STARTFULL = /^(\d+)\(([^]*)\) (\d+) (-?\d+)$/;
 const SAVE_SECTION = /^([^]*), section_id (\d+)$/;
 const SAVE_SECTION_END = /^([^]*), section_id (\d+) -> (-?\d+)$/;
@@ -155,6 +183,12 @@ export interface SpanResult {
 export class SpanBuilder {
   private readonly sections: SectionNode[] = [];
   private readonly byId = new Map<string, SectionNode>();
+  /** Sections by idstr: the latest of each instance, and those with no instance yet (oldest first). */
+  private readonly byIdstr = new Map<string, { byInstance: Map<number, SectionNode>; unassigned: SectionNode[] }>();
+  private tooDeep: { count: number; firstLine: number } | undefined;
+  private tooMany: { count: number; firstLine: number } | undefined;
+  private tooManyDowntime: { count: number; firstLine: number } | undefined;
+  private tooManyChildren: { count: number; firstLine: number } | undefined;
   private current: SectionNode | undefined;
   /** The section touched last, current or not: downtime lines follow their section's end. */
   private recent: SectionNode | undefined;
@@ -398,6 +432,7 @@ export class SpanBuilder {
     sectionId: number | undefined,
   ): SectionNode {
     const s: SectionNode = {
+      seq: this.sections.length,
       kind,
       dir,
       idstr,
@@ -419,8 +454,18 @@ export class SpanBuilder {
       line: e.line,
       endLine: e.line,
     };
+    if (this.sections.length >= MAX_SECTIONS) {
+      if (this.tooMany === undefined) this.tooMany = { count: 1, firstLine: e.line };
+      else this.tooMany.count++;
+      return s;
+    }
     this.sections.push(s);
     if (sectionId !== undefined) this.byId.set(`${dir}:${sectionId}`, s);
+    if (kind === 'section') {
+      let index = this.byIdstr.get(idstr);
+      if (index === undefined) this.byIdstr.set(idstr, (index = { byInstance: new Map(), unassigned: [] }));
+      index.unassigned.push(s);
+    }
     return s;
   }
 
@@ -465,7 +510,7 @@ export class SpanBuilder {
     if (m === null) return;
     const id = Number(m[1]);
     const s = this.openSection(e, 'load', 'section', m[2] ?? '', id);
-    s.instance = Number(m[3]);
+    this.assignInstance(s, Number(m[3]));
     s.version = Number(m[4]);
     this.enter(s, e, this.takePartType());
   }
@@ -548,23 +593,41 @@ export class SpanBuilder {
       us: Number(f['downtime'] ?? 0),
       line: e.line,
     };
+    // One line per section per side in a real log: past MAX_SECTIONS they are counted, not kept.
+    if (this.downtime.length >= MAX_SECTIONS) {
+      if (this.tooManyDowntime === undefined) this.tooManyDowntime = { count: 1, firstLine: e.line };
+      else this.tooManyDowntime.count++;
+      return;
+    }
     this.downtime.push(entry);
     const s = this.sectionFor(idstr, entry.instance);
     if (s === undefined) return;
-    s.instance ??= entry.instance;
+    if (s.instance === undefined) this.assignInstance(s, entry.instance);
     s.downtime.push(entry);
     if (s === this.current) this.touch(e);
   }
 
+  /** The latest section of `idstr` that is this instance or has none yet: two lookups, not a search. */
   private sectionFor(idstr: string, instance: number): SectionNode | undefined {
-    const matches = (s: SectionNode): boolean =>
-      s.kind === 'section' && s.idstr === idstr && (s.instance === undefined || s.instance === instance);
-    if (this.recent !== undefined && matches(this.recent)) return this.recent;
-    for (let i = this.sections.length - 1; i >= 0; i--) {
-      const s = this.sections[i];
-      if (s !== undefined && matches(s)) return s;
-    }
-    return undefined;
+    const recent = this.recent;
+    if (recent?.kind === 'section' && recent.idstr === idstr && (recent.instance === undefined || recent.instance === instance)) return recent;
+    const index = this.byIdstr.get(idstr);
+    if (index === undefined) return undefined;
+    const same = index.byInstance.get(instance);
+    const open = index.unassigned[index.unassigned.length - 1];
+    if (same === undefined) return open;
+    return open !== undefined && open.seq > same.seq ? open : same;
+  }
+
+  private assignInstance(s: SectionNode, instance: number): void {
+    s.instance = instance;
+    const index = s.kind === 'section' ? this.byIdstr.get(s.idstr) : undefined;
+    if (index === undefined) return;
+    // The section given an instance is the latest unassigned one (sectionFor only returns that).
+    const at = index.unassigned.lastIndexOf(s);
+    if (at >= 0) index.unassigned.splice(at, 1);
+    const same = index.byInstance.get(instance);
+    if (same === undefined || same.seq < s.seq) index.byInstance.set(instance, s);
   }
 
   /** The section a vmsd event belongs to; a vmsd outside any section is the configuration. */
@@ -576,6 +639,34 @@ export class SpanBuilder {
     return s;
   }
 
+  /** A span under `parent`, in the model unless the parent already has MAX_CHILDREN. */
+  private newSpan(kind: InnerSpanKind, name: string, parent: SpanNode | SectionNode, e: TraceEventLine): SpanNode {
+    const node = newSpan(kind, name, parent, e);
+    if (parent.children.length < MAX_CHILDREN) parent.children.push(node);
+    else if (this.tooManyChildren === undefined) this.tooManyChildren = { count: 1, firstLine: e.line };
+    else this.tooManyChildren.count++;
+    return node;
+  }
+
+  /** A vmsd past MAX_SPAN_DEPTH is counted, not opened; the section still extends to it. */
+  private isTooDeep(s: SectionNode, e: TraceEventLine): boolean {
+    if (s.stack.length < MAX_SPAN_DEPTH) return false;
+    if (this.tooDeep === undefined) this.tooDeep = { count: 1, firstLine: e.line };
+    else this.tooDeep.count++;
+    this.touch(e);
+    return true;
+  }
+
+  /** Nesting and sections left out of the model (see MAX_SPAN_DEPTH, MAX_SECTIONS). */
+  unread(): TraceUnread[] {
+    const out: TraceUnread[] = [];
+    if (this.tooDeep !== undefined) out.push({ what: 'deep-nesting', ...this.tooDeep, limit: MAX_SPAN_DEPTH });
+    if (this.tooMany !== undefined) out.push({ what: 'many-sections', ...this.tooMany, limit: MAX_SECTIONS });
+    if (this.tooManyDowntime !== undefined) out.push({ what: 'many-downtime-lines', ...this.tooManyDowntime, limit: MAX_SECTIONS });
+    if (this.tooManyChildren !== undefined) out.push({ what: 'many-children', ...this.tooManyChildren, limit: MAX_CHILDREN });
+    return out;
+  }
+
   // ---------------------------------------------------------------- vmsds, load side
 
   private onLoadState(e: TraceEventLine): void {
@@ -583,6 +674,7 @@ export class SpanBuilder {
     if (m === null) return;
     const name = m[1] ?? '';
     const s = this.sectionForVmsd(e, 'load', name);
+    if (this.isTooDeep(s, e)) return;
     const top = s.stack[s.stack.length - 1];
     let kind: InnerSpanKind = 'vmsd';
     let parent: SpanNode | SectionNode = s;
@@ -594,7 +686,7 @@ export class SpanBuilder {
         parent = top.field ?? top;
       }
     }
-    const node = newSpan(kind, name, parent, e);
+    const node = this.newSpan(kind, name, parent, e);
     node.version = Number(m[2]);
     s.stack.push(node);
     this.touch(e);
@@ -610,7 +702,7 @@ export class SpanBuilder {
     popAbove(s, index, 'open');
     const v = s.stack[index];
     if (v === undefined) return;
-    v.field = newSpan('field', field, v, e);
+    v.field = this.newSpan('field', field, v, e);
     this.touch(e);
   }
 
@@ -742,7 +834,8 @@ export class SpanBuilder {
       top.field = undefined;
       s.stack.pop();
     }
-    s.stack.push(newSpan(kind, name, parent, e));
+    if (this.isTooDeep(s, e)) return;
+    s.stack.push(this.newSpan(kind, name, parent, e));
     this.touch(e);
   }
 
@@ -757,7 +850,7 @@ export class SpanBuilder {
     popAbove(s, index, undefined);
     const v = s.stack[index];
     if (v === undefined) return;
-    v.field = newSpan('field', fieldName, v, e);
+    v.field = this.newSpan('field', fieldName, v, e);
     v.field.elems = Number(m[2]);
     this.touch(e);
   }
@@ -770,7 +863,7 @@ export class SpanBuilder {
     const v = index === undefined ? undefined : s.stack[index];
     if (index === undefined || v === undefined) {
       // vmstate_save_state_top is switched off (the virtio fixtures): keep a zero-length marker.
-      const node = newSpan('subsection', sub, s, e);
+      const node = this.newSpan('subsection', sub, s, e);
       node.parentName = parentName;
       this.touch(e);
       return;
@@ -829,7 +922,6 @@ function newSpan(kind: InnerSpanKind, name: string, parent: SpanNode | SectionNo
     line: e.line,
     endLine: e.line,
   };
-  parent.children.push(node);
   return node;
 }
 
@@ -902,9 +994,11 @@ function splitSubsectionLoop(stack: readonly SpanNode[], args: string): [string,
     const name = stack[known[0]]?.name ?? '';
     return [name, known[1]];
   }
-  for (let i = args.indexOf('/'); i >= 0; i = args.indexOf('/', i + 1)) {
+  // Each try compares a prefix as long as `i`: bounded, so a line of slashes is not quadratic.
+  for (let i = args.indexOf('/'); i >= 0 && i <= MAX_NAME_LENGTH; i = args.indexOf('/', i + 1)) {
+    if (args.charCodeAt(2 * i + 1) !== 0x2f) continue;
     const parent = args.slice(0, i);
-    if (args.slice(i + 1).startsWith(`${parent}/`)) return [parent, args.slice(i + 1)];
+    if (args.startsWith(parent, i + 1)) return [parent, args.slice(i + 1)];
   }
   const slash = args.indexOf('/');
   return slash < 0 ? [args, ''] : [args.slice(0, slash), args.slice(slash + 1)];

@@ -3,11 +3,17 @@
  * (trace logs, manifests, query-machines replies) into models off the main thread: a full trace
  * log is megabytes of text, and a manifest a megabyte of JSON.
  */
+import type { DestLog } from '../analysis/explain/dest-log.ts';
+import type { MachineCatalog } from '../analysis/explain/machines-list.ts';
+import type { CmdlineResult } from '../analysis/explain/qemu-cmdline.ts';
+import type { DeviceHelpEntry } from '../analysis/device-help.ts';
+import type { DeviceModelManifest } from '../manifest/device-models.ts';
+import type { DevicePropertiesHelp } from '../manifest/device-properties.ts';
 import type { QueryMachines, Result, VmstateManifest } from '../manifest/index.ts';
 import type { TraceModel } from '../trace/index.ts';
 
 /** What to make of the file's text. */
-export type ParseAs = 'trace-log' | 'vmstate-manifest' | 'query-machines' | 'text';
+export type ParseAs = 'trace-log' | 'vmstate-manifest' | 'query-machines' | 'command-line' | 'device-properties' | 'machine-catalog' | 'device-help' | 'device-models' | 'text';
 
 export interface ParseRequest {
   readonly type: 'parse';
@@ -22,6 +28,11 @@ export interface ParsedTraceLog {
   readonly model: TraceModel;
   /** The whole text, inflated: views show the log line behind a span. */
   readonly text: string;
+  /**
+   * The same text read as a destination's log, for the Explain view: read here rather than on
+   * the main thread, where a log of giant lines would freeze the page.
+   */
+  readonly destLog: DestLog;
 }
 
 export interface ParsedManifest {
@@ -35,12 +46,49 @@ export interface ParsedQueryMachines {
   readonly result: Result<QueryMachines>;
 }
 
+/** The destination inputs of the Explain view, read here so a giant one cannot block the page. */
+export interface ParsedCommandLine {
+  readonly as: 'command-line';
+  readonly result: CmdlineResult;
+}
+
+export interface ParsedDeviceProperties {
+  readonly as: 'device-properties';
+  readonly help: DevicePropertiesHelp;
+}
+
+export interface ParsedMachineCatalog {
+  readonly as: 'machine-catalog';
+  readonly result: Result<MachineCatalog>;
+}
+
+/** A `-device help` list (Matrix and Tiers views): its entries, and a digest of its text, which tells two lists apart. */
+export interface ParsedDeviceHelp {
+  readonly as: 'device-help';
+  readonly devices: readonly DeviceHelpEntry[];
+  readonly signature: string;
+}
+
+export interface ParsedDeviceModels {
+  readonly as: 'device-models';
+  readonly result: Result<DeviceModelManifest>;
+}
+
 export interface ParsedText {
   readonly as: 'text';
   readonly text: string;
 }
 
-export type Parsed = ParsedTraceLog | ParsedManifest | ParsedQueryMachines | ParsedText;
+export type Parsed =
+  | ParsedTraceLog
+  | ParsedManifest
+  | ParsedQueryMachines
+  | ParsedCommandLine
+  | ParsedDeviceProperties
+  | ParsedMachineCatalog
+  | ParsedDeviceHelp
+  | ParsedDeviceModels
+  | ParsedText;
 
 export interface ParsedReply {
   readonly type: 'parsed';

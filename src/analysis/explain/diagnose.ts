@@ -9,6 +9,7 @@
  * (which device took which slot, which version the destination has); otherwise the explanation
  * is built from the log's facts and the stream alone.
  */
+import { clipText } from '../../lib/clip-text.ts';
 import type { DecodeResult, DecodedNode } from '../../format/model.ts';
 import { findSubsection } from '../../manifest/vmstate-manifest.ts';
 import { devicesByVmsdName } from '../../manifest/vmstate-manifest.ts';
@@ -489,7 +490,7 @@ function deviceOrTruncation(stream: DecodeResult, facts: FailureFacts, cause: Ex
     message,
     explanation:
       facts.family === 'unknown'
-        ? `The destination stopped with an error this tool does not classify: '${facts.message}'${section !== undefined ? `, while loading ${describeSection(section.idstr)}` : ''}. Its full text is above.`
+        ? `The destination stopped with an error this tool does not classify: '${clipText(facts.message, 300)}'${section !== undefined ? `, while loading ${describeSection(section.idstr)}` : ''}. Its full text is above.`
         : `The destination read ${describeSection(section?.idstr ?? facts.idstr ?? '?')} and its own check refused the values (${facts.message}). ` +
           `The bytes are well-formed; the two sides are configured differently for this device (properties, back-end features, host capabilities, or compat properties of another machine type).`,
     fix:

@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { parseTraceLog, type SectionSpan, type TraceModel } from '../../trace/index.ts';
+import { clipText } from '../../lib/clip-text.ts';
+import { describeUnread, parseTraceLog, type SectionSpan, type TraceModel } from '../../trace/index.ts';
 import { readArguments } from '../arguments.ts';
 import { usageError, type CommandIo } from '../io.ts';
 
@@ -53,8 +54,9 @@ function summary(m: TraceModel): string {
         ? 'outside any section'
         : `in ${f.section.idstr}${f.section.instance !== undefined ? ` instance ${f.section.instance}` : ''}`;
     const path = f.path.length > 1 ? ` (${f.path.join(' > ')})` : '';
-    out.push(`FAILED ${where}${path} at line ${f.line}: ${f.message}`);
+    out.push(clipText(`FAILED ${where}${path} at line ${f.line}: ${f.message}`));
   }
+  for (const u of m.unread ?? []) out.push(describeUnread(u));
   return `${out.join('\n')}\n`;
 }
 
@@ -67,5 +69,6 @@ function sectionLine(s: SectionSpan, m: TraceModel): string {
   const down = s.downtime?.reduce((sum, d) => sum + d.us, 0);
   const downtime = down !== undefined ? ` downtime ${down} µs` : '';
   const status = s.failurePoint === true || !s.ok ? 'FAIL' : 'ok';
-  return `  ${status.padEnd(4)} ${id}${s.idstr}${inst}${ver}${parts}${took}${downtime}  lines ${s.line}-${s.endLine}`;
+  return `  ${status.padEnd(4)} ${id}${clipText(s.idstr, 200)}${inst}${ver}${parts}${took}${downtime}  lines ${s.line}-${s.endLine}`;
 }
+

@@ -131,6 +131,43 @@ export function vmsdEntryProblem(v: unknown): string | undefined {
 }
 
 /**
+ * The vmdesc as the layers above read it (`DecodeResult.vmdesc.json`): only the devices whose
+ * every description and field entry has the shape the types promise, so an analysis walking a
+ * damaged or hostile vmdesc meets the types, never a number where a list should be. (The
+ * decoder follows the raw JSON entry by entry and reports each problem where it meets it.)
+ * `version` is checked too, since analyses compare it. The walk is iterative: depth is the
+ * file's to choose.
+ */
+export function followableVmdesc(json: VmdescJson): VmdescJson {
+  const devices = (json.devices as readonly unknown[]).filter(
+    (d) => isObject(d) && typeof d['name'] === 'string' && typeof d['instance_id'] === 'number' && isFollowable(d),
+  ) as VmdescDevice[];
+  const { configuration, ...rest } = json;
+  return { ...rest, devices, ...(configuration !== undefined && isFollowable(configuration) ? { configuration } : {}) };
+}
+
+function isFollowable(root: unknown): boolean {
+  const todo: unknown[] = [root];
+  for (let v = todo.pop(); v !== undefined; v = todo.pop()) {
+    if (vmsdEntryProblem(v) !== undefined) return false;
+    const vmsd = v as Record<string, unknown>;
+    if (vmsd['version'] !== undefined && typeof vmsd['version'] !== 'number') return false;
+    if (vmsd['vmsd_name'] !== undefined && typeof vmsd['vmsd_name'] !== 'string') return false;
+    for (const f of vmsd['fields'] as unknown[]) {
+      if (fieldEntryProblem(f) !== undefined) return false;
+      const field = f as Record<string, unknown>;
+      const struct = field['struct'] as Record<string, unknown> | undefined;
+      // 7.2's NULL pointer of an array of pointers: an empty `struct` (isNullPointerStruct).
+      if (struct !== undefined && !Array.isArray(struct['fields']) && field['size'] === 1) continue;
+      if (struct !== undefined) todo.push(struct);
+      else if (field['fields'] !== undefined) todo.push(field);
+    }
+    for (const sub of (vmsd['subsections'] as unknown[] | undefined) ?? []) todo.push(sub);
+  }
+  return true;
+}
+
+/**
  * QEMU <= 9.x writes the NULL element of an array of pointers to structs (e.g. s390x
  * `s390_css.css`, VMSTATE_ARRAY_OF_POINTER_TO_STRUCT) as the field's own type `struct` with an
  * empty `struct` object and size 1: the bytes are the 0x30 marker of vmstate_info_nullptr

@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import type { ExplainFailure, ExplainResult } from '../../analysis/explain/index.ts';
+import { ClippedText } from '../common/ClippedText.tsx';
 import { inUiTerms } from './ui-terms.ts';
 
 export interface FailureStoryProps {
@@ -16,12 +17,14 @@ export function FailureStory({ result, failure }: FailureStoryProps): ReactEleme
         <>
           <h3>{printed}</h3>
           <pre className="explain-message" data-testid="explain-message">
-            {failure.message}
+            <ClippedText text={failure.message} />
           </pre>
         </>
       ) : undefined}
       <h3>Why</h3>
-      <p data-testid="explain-why">{inUiTerms(failure.explanation)}</p>
+      <p data-testid="explain-why">
+        <ClippedText text={inUiTerms(failure.explanation)} />
+      </p>
       <h3>Fix</h3>
       <p data-testid="explain-fix">{inUiTerms(failure.fix)}</p>
     </section>

@@ -7,12 +7,11 @@
  * per file, whichever view asks first), in the decode worker.
  */
 import { useMemo } from 'react';
-import { explainLoad, parseMachineCatalog, parseQemuCommandLine, parseQemuVersion, type DestinationKnowledge, type ExplainResult, type QemuVersion } from '../../analysis/explain/index.ts';
+import { explainLoad, parseQemuVersion, type DestinationKnowledge, type ExplainResult, type QemuVersion } from '../../analysis/explain/index.ts';
 import type { DecodeResult } from '../../format/index.ts';
-import { parseDevicePropertiesHelp } from '../../manifest/device-properties.ts';
 import { useFileVersions } from '../matrix/use-file-versions.ts';
 import { useStreamDecode } from '../stream/use-stream-decode.ts';
-import { useFileText, useTraceLog, useVmstateManifest } from '../workspace/use-file-content.ts';
+import { useParsedAs, useTraceLog, useVmstateManifest } from '../workspace/use-file-content.ts';
 import { usePairings } from '../workspace/use-pairings.ts';
 import { useWorkspaceState } from '../workspace/workspace-context.ts';
 import { activeFile, filesOfKind, type WorkspaceFile } from '../workspace/workspace-store.ts';
@@ -67,9 +66,10 @@ export function useExplanation(): Explanation {
   const sampleDecode = useStreamDecode(sampleFile?.file);
   const log = useTraceLog(logFile);
   const manifest = useVmstateManifest(manifestFile);
-  const machinesText = useFileText(machinesFile);
-  const cmdlineText = useFileText(cmdlineFile);
-  const devicePropsText = useFileText(devicePropsFile);
+  // Parsed in the worker, once per file: a giant command line must not block each render here.
+  const machinesParsed = useParsedAs(machinesFile, 'machine-catalog');
+  const cmdlineParsed = useParsedAs(cmdlineFile, 'command-line');
+  const devicePropsParsed = useParsedAs(devicePropsFile, 'device-properties');
   const sampleDecoded = sampleDecode.query.data?.result;
   const sampleError = sampleDecode.query.error?.message;
 
@@ -95,18 +95,18 @@ export function useExplanation(): Explanation {
       if (manifest.data.ok) dest.manifest = manifest.data.value;
       else problems.push(`${manifestFile.file.name}: ${manifest.data.error.message}`);
     }
-    if (machinesFile !== undefined && machinesText.data !== undefined) {
-      const m = parseMachineCatalog(machinesText.data, machinesFile.file.name);
+    if (machinesFile !== undefined && machinesParsed.data !== undefined) {
+      const m = machinesParsed.data.result;
       if (m.ok) dest.machines = m.value;
       else problems.push(`${machinesFile.file.name}: ${m.error.message}`);
     }
-    if (cmdlineFile !== undefined && cmdlineText.data !== undefined) {
-      const c = parseQemuCommandLine(cmdlineText.data);
+    if (cmdlineFile !== undefined && cmdlineParsed.data !== undefined) {
+      const c = cmdlineParsed.data.result;
       if (c.ok) dest.cmdline = c.value;
       else problems.push(`${cmdlineFile.file.name}: ${c.message}`);
     }
-    if (devicePropsFile !== undefined && devicePropsText.data !== undefined) {
-      const help = parseDevicePropertiesHelp(devicePropsText.data);
+    if (devicePropsFile !== undefined && devicePropsParsed.data !== undefined) {
+      const help = devicePropsParsed.data.help;
       if (help.devices.size > 0) dest.deviceProperties = help;
       else problems.push(`${devicePropsFile.file.name}: no '-device NAME,help' output found (expected 'NAME options:' and property lines)`);
     }
@@ -119,26 +119,27 @@ export function useExplanation(): Explanation {
       } else if (sampleDecoded !== undefined) dest.sample = sampleDecoded;
     }
     return { dest, problems, versionFrom };
-  }, [typedVersion, machinesFile, manifestVersion, machine, manifestFile, manifest.data, machinesText.data, cmdlineFile, cmdlineText.data, devicePropsFile, devicePropsText.data, sampleFile, sampleDecoded, sampleError]);
+  }, [typedVersion, machinesFile, manifestVersion, machine, manifestFile, manifest.data, machinesParsed.data, cmdlineFile, cmdlineParsed.data, devicePropsFile, devicePropsParsed.data, sampleFile, sampleDecoded, sampleError]);
 
   const pending =
     decode.query.isPending ||
     (hasLog && log.isPending) ||
     (manifestFile !== undefined && manifest.isPending) ||
-    (machinesFile !== undefined && machinesText.isPending) ||
-    (cmdlineFile !== undefined && cmdlineText.isPending) ||
-    (devicePropsFile !== undefined && devicePropsText.isPending) ||
+    (machinesFile !== undefined && machinesParsed.isPending) ||
+    (cmdlineFile !== undefined && cmdlineParsed.isPending) ||
+    (devicePropsFile !== undefined && devicePropsParsed.isPending) ||
     (sampleFile !== undefined && sampleDecode.query.isPending);
-  const logText = log.data?.text;
+  // Read in the parse worker: only the analysis of what it found runs here.
+  const destLog = log.data?.destLog;
   const result = useMemo(() => {
     if (decoded === undefined || pending) return undefined;
     const { dest } = assembled;
     return explainLoad({
       stream: decoded,
-      log: logText,
+      log: destLog,
       destination: Object.keys(dest).length > 0 ? dest : undefined,
     });
-  }, [decoded, pending, assembled, logText]);
+  }, [decoded, pending, assembled, destLog]);
 
   if (streamFile === undefined) return { status: 'no-stream' };
   if (decode.query.isError) return { status: 'failed', stream: streamFile, log: logFile, message: `Could not decode ${streamFile.file.name}: ${decode.query.error.message}` };

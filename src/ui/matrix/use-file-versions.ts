@@ -39,8 +39,8 @@ export function useFileVersions(): FileVersions {
         out.set(p.file.id, { newestMachine: newestMachineVersion(qm), machineNames: names, compatProps: qm.machines.some((m) => m.compatProps !== undefined), signature: [...names].sort().join(' ') });
       } else if (data?.as === 'vmstate-manifest' && data.result.ok) {
         out.set(p.file.id, { manifestMachine: data.result.value.machine, signature: manifestSignature(data.result.value) });
-      } else if (data?.as === 'text' && p.file.detection?.kind === 'device-help') {
-        out.set(p.file.id, { signature: data.text });
+      } else if (data?.as === 'device-help') {
+        out.set(p.file.id, { signature: data.signature });
       }
     }
     return out;

@@ -3,8 +3,8 @@
  * QEMU release it describes: manifests, query-machines replies and `-device help` lists.
  */
 import { useMemo } from 'react';
-import { parseDeviceHelp, type DeviceHelpEntry } from '../../analysis/device-help.ts';
-import { parseDeviceModels, type DeviceModelManifest } from '../../manifest/device-models.ts';
+import type { DeviceHelpEntry } from '../../analysis/device-help.ts';
+import type { DeviceModelManifest } from '../../manifest/device-models.ts';
 import type { QueryMachines, VmstateManifest } from '../../manifest/index.ts';
 import type { Parsed } from '../../worker/parse-protocol.ts';
 import { useParsedFiles, type ParsedFile } from '../workspace/use-file-content.ts';
@@ -69,12 +69,13 @@ function toVersioned(p: ParsedFile, kind: VersionedKind, version: FileVersion): 
   if (data === undefined) return { ...base, pending: true, problem: undefined };
   if (data.as === 'vmstate-manifest') return data.result.ok ? { ...base, pending: false, problem: undefined, manifest: data.result.value } : { ...base, pending: false, problem: data.result.error.message };
   if (data.as === 'query-machines') return data.result.ok ? { ...base, pending: false, problem: undefined, machines: data.result.value } : { ...base, pending: false, problem: data.result.error.message };
-  if (data.as === 'text' && kind === 'device-models') {
-    const parsed = parseDeviceModels(data.text, p.file.file.name);
+  // Both parsed in the parse worker: a -device help list can be megabytes.
+  if (data.as === 'device-models') {
+    const parsed = data.result;
     return parsed.ok ? { ...base, pending: false, problem: undefined, models: parsed.value } : { ...base, pending: false, problem: parsed.error.message };
   }
-  if (data.as === 'text') {
-    const list = parseDeviceHelp(data.text);
+  if (data.as === 'device-help') {
+    const list = data.devices;
     return list.length > 0 ? { ...base, pending: false, problem: undefined, devices: list } : { ...base, pending: false, problem: 'no `name "..."` device entries' };
   }
   return { ...base, pending: false, problem: `read as ${data.as}` };

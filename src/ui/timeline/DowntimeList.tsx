@@ -1,4 +1,5 @@
-import { useState, type ReactElement } from 'react';
+import { useMemo, useState, type ReactElement } from 'react';
+import { SHOW_PAGE, ShowMore } from '../common/ShowMore.tsx';
 import { groupedInt } from '../stream/format-value.ts';
 import { defaultDowntimeSort, sortDowntime, type DowntimeColumn, type DowntimeRow, type DowntimeSort } from './downtime.ts';
 
@@ -16,7 +17,8 @@ const COLUMN_WORD: Readonly<Record<DowntimeColumn, string>> = { device: 'device'
  */
 export function DowntimeList({ rows, hasSave, hasLoad }: DowntimeListProps): ReactElement {
   const [sort, setSort] = useState<DowntimeSort>(() => defaultDowntimeSort(rows));
-  const sorted = sortDowntime(rows, sort);
+  const sorted = useMemo(() => sortDowntime(rows, sort), [rows, sort]);
+  const [shown, setShown] = useState(SHOW_PAGE);
   const columns: DowntimeColumn[] = ['device', ...(hasSave ? (['save'] as const) : []), ...(hasLoad ? (['load'] as const) : [])];
   const total = (side: 'save' | 'load'): number => rows.reduce((sum, r) => sum + (r[side] ?? 0), 0);
   const click = (column: DowntimeColumn): void =>
@@ -40,7 +42,7 @@ export function DowntimeList({ rows, hasSave, hasLoad }: DowntimeListProps): Rea
             </tr>
           </thead>
           <tbody>
-            {sorted.map((r) => (
+            {sorted.slice(0, shown).map((r) => (
               <tr key={r.key} data-key={r.key}>
                 <th scope="row" className="dt-device mono" title={r.key}>
                   {r.idstr}
@@ -59,6 +61,7 @@ export function DowntimeList({ rows, hasSave, hasLoad }: DowntimeListProps): Rea
             </tr>
           </tfoot>
         </table>
+        <ShowMore shown={Math.min(shown, sorted.length)} total={sorted.length} what="devices" onMore={() => setShown((n) => n + SHOW_PAGE)} />
       </div>
     </section>
   );

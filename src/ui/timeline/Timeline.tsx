@@ -21,6 +21,7 @@ import {
 import { LANE_H, ROW1_TOP, ROW2_TOP } from './lane-geometry.ts';
 import { barAt, visibleRuns, type TimelineLane, type TimelineLayout } from './timeline-layout.ts';
 import type { ByteExtent } from '../../format/index.ts';
+import { clipText } from '../../lib/clip-text.ts';
 import { groupedInt, hexOffset } from '../stream/format-value.ts';
 import type { ScrollSync } from './scroll-sync.ts';
 import type { TimeBounds } from './time-scale.ts';
@@ -335,7 +336,7 @@ export function Timeline(props: TimelineProps): ReactElement {
             {failure.path.length > 1 ? ` › ${failure.path.slice(1).join(' › ')}` : ''} · line {failure.line}
             {timeBase === 'us' ? ` · ${formatTime(failure.at, timeBase)}` : ''}
           </span>
-          {failure.messages.length > 1 ? <span className="muted failure-more" title={failure.messages.join('\n')}>+{failure.messages.length - 1} more line{failure.messages.length > 2 ? 's' : ''}</span> : undefined}
+          {failure.messages.length > 1 ? <span className="muted failure-more" title={clipText(failure.messages.join('\n'), 5000)}>+{failure.messages.length - 1} more line{failure.messages.length > 2 ? 's' : ''}</span> : undefined}
           {failure.laneIndex !== undefined ? (
             <button type="button" className="btn" onClick={() => zoomToLane(failure.laneIndex as number)}>
               Zoom to it

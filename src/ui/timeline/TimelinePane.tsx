@@ -1,7 +1,11 @@
-import { useMemo, type ReactElement } from 'react';
+import { useMemo, useState, type ReactElement } from 'react';
 import type { ByteExtent } from '../../format/index.ts';
 import { useTraceLog } from '../workspace/use-file-content.ts';
 import type { WorkspaceFile } from '../workspace/workspace-store.ts';
+import { clipText } from '../../lib/clip-text.ts';
+import { describeUnread } from '../../trace/index.ts';
+import { SHOW_PAGE, ShowMore } from '../common/ShowMore.tsx';
+import { limitLanes } from './lane-limit.ts';
 import { LogLines } from './log-lines.ts';
 import type { ScrollSync } from './scroll-sync.ts';
 import type { TimeBounds, TimeWindow } from './time-scale.ts';
@@ -28,16 +32,28 @@ export interface TimelinePaneProps {
   readonly onOpenLane: (lane: TimelineLane) => void;
   readonly axis?: PaneAxis | undefined;
   readonly byteRanges?: ReadonlyMap<string, ByteExtent> | undefined;
+  /** This log's own layout when the view already made it (laying out is linear in sections, but not free). */
+  readonly layout?: TimelineLayout | undefined;
 }
 
 const TITLE = { save: 'Save side (source)', load: 'Load side (destination)' } as const;
 
 /** One log of the Timeline tab: read and laid out, or why not. */
-export function TimelinePane({ file, side, canOpen, onOpenLane, axis, byteRanges }: TimelinePaneProps): ReactElement {
+export function TimelinePane({ file, side, canOpen, onOpenLane, axis, byteRanges, layout: given }: TimelinePaneProps): ReactElement {
   const log = useTraceLog(file);
-  const own = useMemo(() => (log.data !== undefined && axis === undefined ? layoutTimeline(log.data.model) : undefined), [log.data, axis]);
-  const layout = axis?.layout ?? own;
+  const own = useMemo(() => (log.data !== undefined && axis === undefined && given === undefined ? layoutTimeline(log.data.model) : given), [log.data, axis, given]);
+  const full = axis?.layout ?? own;
+  const [shown, setShown] = useState(SHOW_PAGE);
+  const layout = useMemo(() => (full !== undefined ? limitLanes(full, shown) : undefined), [full, shown]);
+  const hidden = (full?.lanes.length ?? 0) - (layout?.lanes.length ?? 0);
   const lines = useMemo(() => (log.data !== undefined ? new LogLines(log.data.text) : undefined), [log.data]);
+
+  // What the parser left out of a damaged or hostile log, said where its picture is drawn.
+  const unread = (log.data?.model.unread ?? []).map((u) => (
+    <p key={u.what} className="muted timeline-unread" data-testid="timeline-unread">
+      {describeUnread(u)}
+    </p>
+  ));
 
   if (log.isError) {
     return (
@@ -66,11 +82,12 @@ export function TimelinePane({ file, side, canOpen, onOpenLane, axis, byteRanges
           <ul className="timeline-messages mono">
             {messages.slice(0, 8).map((m) => (
               <li key={m.line} className={`sev-${m.severity}`}>
-                {m.text}
+                {clipText(m.text)}
               </li>
             ))}
           </ul>
         ) : undefined}
+        {unread}
       </section>
     );
   }
@@ -97,6 +114,8 @@ export function TimelinePane({ file, side, canOpen, onOpenLane, axis, byteRanges
           : {})}
         {...(byteRanges !== undefined ? { byteRanges } : {})}
       />
+      {unread}
+      <ShowMore shown={layout.lanes.length} total={layout.lanes.length + hidden} what="sections" onMore={() => setShown((n) => n + SHOW_PAGE)} />
     </div>
   );
 }

@@ -150,10 +150,10 @@ export function TimelineView({ dragging, onFiles }: TimelineViewProps): ReactEle
       <div className="timeline-main">
         <div className="timeline-panes">
           {save !== undefined ? (
-            <TimelinePane key={`save-${save.id}`} file={save} side="save" canOpen={stream !== undefined} onOpenLane={openSave} axis={axisFor('save')} byteRanges={rangesFor('save')} />
+            <TimelinePane key={`save-${save.id}`} file={save} side="save" canOpen={stream !== undefined} onOpenLane={openSave} axis={axisFor('save')} byteRanges={rangesFor('save')} layout={saveLayout} />
           ) : undefined}
           {load !== undefined ? (
-            <TimelinePane key={`load-${load.id}`} file={load} side="load" canOpen={stream !== undefined} onOpenLane={openLoad} axis={axisFor('load')} byteRanges={rangesFor('load')} />
+            <TimelinePane key={`load-${load.id}`} file={load} side="load" canOpen={stream !== undefined} onOpenLane={openLoad} axis={axisFor('load')} byteRanges={rangesFor('load')} layout={loadLayout} />
           ) : undefined}
         </div>
         {rowsOfDowntime.length > 0 ? (

@@ -7,6 +7,7 @@
  * what one row needs at the current zoom: bars outside the window dropped (binary search), and
  * bars narrower than two pixels merged per pixel column. Pure; tested on real logs.
  */
+import { clipText } from '../../lib/clip-text.ts';
 import type { InnerSpan, SectionSpan, TimeBase, TraceModel, TraceSide } from '../../trace/index.ts';
 import { boundsOf, clampWindow, fullWindow, type TimeBounds, type TimeWindow } from './time-scale.ts';
 
@@ -257,8 +258,9 @@ function failureOf(model: TraceModel, lanes: readonly TimelineLane[], origin: nu
     laneIndex: lane !== undefined ? laneIndex : undefined,
     at,
     line: f.line,
-    message: f.message,
-    messages: f.messages,
+    // Drawn in the strip, measured for the plot's label and joined into a tooltip: bounded.
+    message: clipText(f.message),
+    messages: f.messages.map((m) => clipText(m)),
     path: f.path,
     source: f.source,
   };

@@ -7,7 +7,7 @@
 import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { QueryMachines, Result, VmstateManifest } from '../../manifest/index.ts';
-import type { Parsed, ParseAs, ParsedTraceLog } from '../../worker/parse-protocol.ts';
+import type { Parsed, ParseAs, ParsedCommandLine, ParsedDeviceProperties, ParsedMachineCatalog, ParsedTraceLog } from '../../worker/parse-protocol.ts';
 import { parseInWorker } from '../../worker/parse-client.ts';
 import type { FileKind } from './detect-file.ts';
 import { filesOfKind, type WorkspaceFile } from './workspace-store.ts';
@@ -18,10 +18,10 @@ const PARSE_AS: Readonly<Partial<Record<FileKind, ParseAs>>> = {
   'trace-log': 'trace-log',
   'vmstate-manifest': 'vmstate-manifest',
   'query-machines': 'query-machines',
-  'device-help': 'text',
+  'device-help': 'device-help',
   'device-properties': 'text',
   'command-line': 'text',
-  'device-models': 'text',
+  'device-models': 'device-models',
   'load-outcomes': 'text',
 };
 
@@ -73,13 +73,16 @@ export function useQueryMachines(file: WorkspaceFile | undefined): UseQueryResul
   });
 }
 
-/** The text of a `-device help` list or a command line (parse it with src/analysis). */
-export function useFileText(file: WorkspaceFile | undefined): UseQueryResult<string> {
+/** One of the Explain view's destination inputs, parsed in the worker as `as` says. */
+export function useParsedAs<A extends 'command-line' | 'device-properties' | 'machine-catalog'>(
+  file: WorkspaceFile | undefined,
+  as: A,
+): UseQueryResult<Extract<ParsedCommandLine | ParsedDeviceProperties | ParsedMachineCatalog, { as: A }>> {
   return useQuery({
-    ...parseQuery(file, 'text'),
+    ...parseQuery(file, as),
     select: (p: Parsed) => {
-      if (p.as !== 'text') throw new Error(`${file?.file.name ?? 'file'} is not plain text`);
-      return p.text;
+      if (p.as !== as) throw new Error(`${file?.file.name ?? 'file'} did not parse as ${as}`);
+      return p as Extract<ParsedCommandLine | ParsedDeviceProperties | ParsedMachineCatalog, { as: A }>;
     },
   });
 }
