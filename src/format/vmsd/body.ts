@@ -62,6 +62,17 @@ export async function decodeVmsdBody(
     const plain = (reader.kind === 'int' || reader.kind === 'bool') && nestedVmsd(field) === undefined && KNOWN_VMDESC_TYPES.has(field.type);
     const signed = reader.kind === 'int' && reader.signed;
     const cur = ctx.cur;
+    if (count > ARRAY_ELEMENTS_LISTED) {
+      // A vmdesc from a file someone handed over may claim any count: one node per element of
+      // a hostile array would exhaust memory long before the bytes run out, and zero-size
+      // structs would loop without reading a byte. No real device sends such an array.
+      if (!plain) {
+        throw new UnusableVmdescEntry(cur.pos, [...path, label], `'${field.name}' is an array of ${count} ${field.type} elements; over ${ARRAY_ELEMENTS_LISTED} elements other than integers are not decoded one by one`);
+      }
+      into.push(hugeArray(ctx, field, label, [...path, `${label}[0..${count - 1}]`], count));
+      k++;
+      continue;
+    }
     for (let i = 0; i < count; i++) {
       const name = field.array_len !== undefined ? `${label}[${i}]` : label;
       if (plain && cur.has(field.size)) {
@@ -89,6 +100,23 @@ export async function decodeVmsdBody(
   for (const sub of vmsd.subsections ?? []) {
     await decodeSubsection(ctx, sub, path, into, depth);
   }
+}
+
+/**
+ * Arrays longer than this are kept as one byte range instead of one node per element. Real
+ * arrays run long: pseries' TCE table (spapr_iommu mig_table) is 262,144 uint64 on a default
+ * 1 GiB DMA window, so the bound leaves room for windows four times as large.
+ */
+export const ARRAY_ELEMENTS_LISTED = 1 << 20;
+
+function hugeArray(ctx: BodyContext, field: VmdescField, label: string, path: readonly string[], count: number): DecodedNode {
+  const cur = ctx.cur;
+  cur.path = path;
+  const start = cur.pos;
+  const value = skipOpaque(cur, count * field.size, `${field.type} array '${field.name}'`, start);
+  const note = `${count} elements of ${field.type} kept as one range: arrays over ${ARRAY_ELEMENTS_LISTED} elements are not listed one by one`;
+  ctx.diagnostics.push({ severity: 'warning', code: 'ARRAY_AS_RANGE', offset: start, message: `${ctx.idstr}: '${label}' has ${note}` });
+  return { kind: 'field', name: `${label}[0..${count - 1}]`, path, start, end: cur.pos, type: field.type, field: field.name, value, note };
 }
 
 /**
