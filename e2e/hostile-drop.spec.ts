@@ -80,7 +80,7 @@ async function takeBlocks(page: Page): Promise<{ ms: number; what: string }[]> {
   });
 }
 
-const VIEWS = ['Explain', 'Timeline', 'Matrix', 'Tiers', 'Stream'];
+const VIEWS = ['Explain', 'Timeline', 'Matrix', 'Tiers', 'Stream', 'Hosts'];
 
 async function visitViews(app: Dashboard): Promise<void> {
   for (const view of VIEWS) {

@@ -24,6 +24,8 @@ import { parseMachineCatalog, parseQemuCommandLine } from '../src/analysis/expla
 import { parseLoadOutcomes } from '../src/analysis/observed-loads.ts';
 import { parseDevicePropertiesHelp } from '../src/manifest/device-properties.ts';
 import { HOSTILE_SHAPES, type HostileRole } from './hostile-inputs.ts';
+import { assignedFromText, assignedReasons, withMdevTypes } from '../src/analysis/assigned-hosts.ts';
+import { parseMdevTypes } from '../src/manifest/mdev-types.ts';
 
 export interface FuzzTarget {
   readonly name: string;
@@ -276,6 +278,8 @@ export async function fuzz(
 
 // ------------------------------------------------------------------ hostile shapes (issue 18)
 
+const MDEV_UUID = '4b20d080-1b54-4048-85b3-a6a62d165c01';
+
 /** What reads an input of each role, in process: the same code each CLI command and view runs. */
 export async function hostileReaders(): Promise<Readonly<Record<HostileRole, (text: string) => void>>> {
   const explainStream = await withoutRam('streams/7.2/pc-i440fx-7.2-default.mig.gz');
@@ -312,6 +316,14 @@ export async function hostileReaders(): Promise<Readonly<Record<HostileRole, (te
     },
     csv: (t) => {
       parseLoadOutcomes(t);
+    },
+    assigned: (t) => {
+      const read = assignedFromText(t);
+      if (read.ok) assignedReasons(withMdevTypes(read.devices, new Map([[MDEV_UUID, 'i915-GVTg_V5_4']]), undefined), 'h', undefined);
+    },
+    'mdev-types': (t) => {
+      const types = parseMdevTypes(t, 'hostile.txt');
+      if (types.ok) assignedReasons(withMdevTypes([{ kind: 'mdev', id: MDEV_UUID, from: 'fuzz' }], new Map([[MDEV_UUID, 'i915-GVTg_V5_4']]), types.value), 'h', types.value);
     },
   };
 }

@@ -27,6 +27,8 @@ export const COMMANDS_BY_ROLE: Readonly<Record<HostileRole, readonly (readonly s
   cmdline: [['explain', STREAM, '--dest-cmdline', 'F']],
   'device-help': [['tiers', MACHINES, 'F'], ['explain', STREAM, '--dest-device-help', 'F']],
   csv: [['matrix', `7.2=${MANIFEST}`, '--all-machines', '--observed', 'F']],
+  assigned: [['hosts', '--src-manifest', MANIFEST, '--machine', 'pc-i440fx-7.2', '--assigned', 'F', '--host', `h:${MANIFEST}`]],
+  'mdev-types': [['hosts', '--src-manifest', MANIFEST, '--machine', 'pc-i440fx-7.2', '--assigned', join(FIX, 'mdev/vm.cmd'), '--vm-mdev', join(FIX, 'mdev/mdevctl.d/0000:00:02.0/4b20d080-1b54-4048-85b3-a6a62d165c01'), '--src-mdev-types', 'F', '--host', `h:${MANIFEST},F`]],
 };
 
 function arg(name: string, fallback: string): string {
@@ -46,7 +48,7 @@ try {
     const text = shape.build(mb * 1e6);
     writeFileSync(file, text);
     for (const command of COMMANDS_BY_ROLE[shape.role]) {
-      const args = command.map((a) => (a === 'F' ? file : a));
+      const args = command.map((a) => (a === 'F' ? file : a.endsWith(',F') ? `${a.slice(0, -1)}${file}` : a));
       const t = performance.now();
       const run = spawnSync(process.execPath, [join(ROOT, 'bin/migscope.mjs'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], timeout: budgetS * 3000, maxBuffer: 1 << 26 });
       const s = (performance.now() - t) / 1000;
@@ -54,7 +56,7 @@ try {
       const slow = s > budgetS;
       if (crashed || slow) failed++;
       const why = crashed ? ` FAIL (${run.signal ?? `exit ${String(run.status)}`}: ${run.stderr.toString().split('\n').slice(-3).join(' ').slice(0, 200)})` : slow ? ` FAIL (over ${budgetS} s)` : '';
-      console.log(`${shape.name.padEnd(24)} ${(text.length / 1e6).toFixed(1)} MB  ${command[0]?.padEnd(15)} ${s.toFixed(2).padStart(6)} s  ${(text.length / 1e6 / s).toFixed(1).padStart(6)} MB/s  exit ${String(run.status)}${why}`);
+      console.log(`${shape.name.padEnd(24)} ${(text.length / 1e6).toFixed(1)} MB  ${command[0]?.padEnd(15)} ${s.toFixed(2).padStart(6)} s  ${(text.length / 1e6 / s).toFixed(1).padStart(6)} MB/s  exit ${String(run.status)}${why}${run.status === 2 ? ` (${run.stderr.toString().split('\n')[0]?.slice(0, 160) ?? ''})` : ''}`);
     }
   }
 } finally {

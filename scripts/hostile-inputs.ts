@@ -7,7 +7,7 @@
  */
 
 /** What the input is handed to: the CLI option or command that reads it. */
-export type HostileRole = 'dest-log' | 'trace-log' | 'manifest' | 'query-machines' | 'cmdline' | 'device-help' | 'csv';
+export type HostileRole = 'dest-log' | 'trace-log' | 'manifest' | 'query-machines' | 'cmdline' | 'device-help' | 'csv' | 'assigned' | 'mdev-types';
 
 export interface HostileShape {
   readonly name: string;
@@ -77,4 +77,8 @@ export const HOSTILE_SHAPES: readonly HostileShape[] = [
   { name: 'device-help-many', role: 'device-help', build: (size) => lines(size, (i) => `name "d${i}", bus PCI, desc "x"`) },
   { name: 'csv-quotes', role: 'csv', build: (size) => fill('source,destination,machine,outcome\n"', '""', size, '\n') },
   { name: 'csv-one-row', role: 'csv', build: (size) => fill('source,destination,machine,outcome\n', 'a,', size, '\n') },
+  // Assigned devices (issue 16): a domain XML of elements that never close, mdev type listings of many types.
+  { name: 'unclosed-hostdevs', role: 'assigned', build: (size) => fill('<domain>', "<hostdev type='mdev'><source><address uuid='4b20d080-1b54-4048-85b3-a6a62d165c01'/></source>", size, '</domain>') },
+  { name: 'mdev-sysfs-types', role: 'mdev-types', build: (size) => lines(size, (i) => `/sys/class/mdev_bus/0000:00:02.0/mdev_supported_types/i915-T${i}/available_instances:1`) },
+  { name: 'mdev-json-types', role: 'mdev-types', build: (size) => fill('[{"0000:00:02.0":[', '{"i915-T":{"device_api":"vfio-pci","available_instances":1,"compatible_type":["a"]}},', size, '{}]}]') },
 ];

@@ -6,7 +6,7 @@ import { vfioStream } from '../format/test-support/vfio-streams.ts';
 import { parseMdevTypes } from '../manifest/mdev-types.ts';
 import { chooseHosts } from './host-chooser.ts';
 import { streamFacts } from './stream-facts.ts';
-import { assignedFromCommandLine, assignedFromDomainXml, assignedReasons, mdevTypeFromConfig } from './assigned-hosts.ts';
+import { assignedFromCommandLine, assignedFromDomainXml, assignedFromText, assignedReasons, mdevTypeFromConfig, withMdevTypes } from './assigned-hosts.ts';
 import { parseQemuCommandLine } from './explain/qemu-cmdline.ts';
 
 const MDEV = fileURLToPath(new URL('../../fixtures/mdev/', import.meta.url));
@@ -42,6 +42,27 @@ describe("a VM's assigned devices", () => {
       ['pci', '0000:65:00.1'],
     ]);
     expect(mdevTypeFromConfig(read(`mdevctl.d/0000:00:02.0/${UUID}`))).toBe('i915-GVTg_V5_4');
+  });
+
+  it('assignedFromText tells a domain XML (after an XML declaration and comments) from a command line, as the CLI and the Hosts view read a VM file', () => {
+    const xml = `<?xml version="1.0"?>\n<!-- virsh dumpxml -->\n${read('vm-domain.xml')}`;
+    const fromXml = assignedFromText(xml);
+    expect(fromXml.ok && fromXml.devices.map((d) => d.kind)).toEqual(['mdev', 'pci']);
+    const fromCmd = assignedFromText(read('vm.cmd'));
+    expect(fromCmd.ok && fromCmd.devices.map((d) => [d.kind, d.id])).toEqual([['mdev', UUID]]);
+    expect(assignedFromText('hello world')).toEqual({ ok: false, message: "no QEMU program in the command line (first word 'hello')" });
+    const typed = withMdevTypes(fromXml.ok ? fromXml.devices : [], new Map([[UUID, 'i915-GVTg_V5_4']]), types('source-host.mdevctl-types.json'));
+    expect(typed.map((d) => [d.mdevType, d.traits?.length ?? 0])).toEqual([['i915-GVTg_V5_4', types('source-host.mdevctl-types.json').types[0]?.compatibleType?.length], [undefined, 0]]);
+  });
+
+  it('a domain XML of 200,000 unclosed <hostdev> elements reads in linear time (a lazy match to </hostdev> rescanned the rest per element)', () => {
+    const hostile = `<domain>${"<hostdev type='pci'><source><address bus='0x1'/></source>".repeat(200_000)}</domain>`;
+    const started = performance.now();
+    const devices = assignedFromDomainXml(hostile);
+    // None is closed; a generous bound, far under the quadratic minutes.
+    expect(devices).toEqual([]);
+    expect(assignedFromDomainXml(`${hostile}<hostdev type='pci'><source><address bus='0x2'/></source></hostdev>`)).toEqual([expect.objectContaining({ kind: 'pci', id: '0000:02:00.0' })]);
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('a host with the same type and a free instance takes it; no instance, another vendor, or no listing rejects; traits only warn', () => {

@@ -16,7 +16,7 @@
  */
 import type { MdevHostTypes, MdevType } from '../manifest/mdev-types.ts';
 import { vendorDriverOf } from '../manifest/mdev-types.ts';
-import type { QemuCommandLine } from './explain/qemu-cmdline.ts';
+import { parseQemuCommandLine, type QemuCommandLine } from './explain/qemu-cmdline.ts';
 import type { Verdict } from './verdict.ts';
 
 export interface AssignedDevice {
@@ -50,9 +50,14 @@ export function assignedFromCommandLine(cmd: QemuCommandLine): AssignedDevice[] 
 /** `<hostdev>` elements of a libvirt domain XML (only what this needs; not a general XML parser). */
 export function assignedFromDomainXml(xml: string): AssignedDevice[] {
   const out: AssignedDevice[] = [];
-  for (const m of xml.matchAll(/<hostdev\b([^>]*)>([\s\S]*?)<\/hostdev>/g)) {
-    const attrs = m[1] ?? '';
-    const body = m[2] ?? '';
+  // Split at each `<hostdev` rather than a lazy match to `</hostdev>`: that would rescan the
+  // rest of a file of unclosed elements once per element (quadratic on hostile input).
+  for (const piece of xml.split(/<hostdev\b/).slice(1)) {
+    const close = piece.indexOf('</hostdev>');
+    const tagEnd = piece.indexOf('>');
+    if (close === -1 || tagEnd === -1 || tagEnd > close) continue;
+    const attrs = piece.slice(0, tagEnd);
+    const body = piece.slice(tagEnd + 1, close);
     const type = /\btype=['"]([^'"]+)['"]/.exec(attrs)?.[1];
     const address = /<source>[\s\S]*?<address\b([^>]*)\/?>/.exec(body)?.[1] ?? '';
     const attr = (name: string): string | undefined => new RegExp(`\\b${name}=['"]([^'"]+)['"]`).exec(address)?.[1];
@@ -65,6 +70,27 @@ export function assignedFromDomainXml(xml: string): AssignedDevice[] {
     }
   }
   return out;
+}
+
+export type AssignedRead = { readonly ok: true; readonly devices: AssignedDevice[] } | { readonly ok: false; readonly message: string };
+
+/** A VM file's assigned devices: a domain XML by its root element, anything else as a QEMU command line. */
+export function assignedFromText(text: string): AssignedRead {
+  if (/^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<domain[\s>]/.test(text)) return { ok: true, devices: assignedFromDomainXml(text) };
+  const cmd = parseQemuCommandLine(text);
+  return cmd.ok ? { ok: true, devices: assignedFromCommandLine(cmd.value) } : { ok: false, message: cmd.message };
+}
+
+/**
+ * The devices with each mdev's type (from its mdevctl config, by uuid) and that type's
+ * `compatible_type` traits on the source host, when its listing has them.
+ */
+export function withMdevTypes(devices: readonly AssignedDevice[], typeByUuid: ReadonlyMap<string, string>, source: MdevHostTypes | undefined): AssignedDevice[] {
+  return devices.map((d) => {
+    const mdevType = d.kind === 'mdev' ? typeByUuid.get(d.id) : undefined;
+    const traits = mdevType === undefined ? undefined : source?.types.find((x) => x.typeId === mdevType)?.compatibleType;
+    return { ...d, mdevType, traits };
+  });
 }
 
 /** The type of an mdev from its mdevctl config file (named by its uuid). */
@@ -85,6 +111,12 @@ export interface AssignedReason {
   readonly verdict: Verdict;
   readonly device: string;
   readonly message: string;
+}
+
+/** A listing can name thousands of types or parents: a reason names a few and counts the rest. */
+function few(items: readonly string[], max = 6): string {
+  const distinct = [...new Set(items)];
+  return distinct.length <= max ? distinct.join(', ') : `${distinct.slice(0, max).join(', ')} and ${distinct.length - max} more`;
 }
 
 function superset(have: readonly string[], need: readonly string[]): boolean {
@@ -112,11 +144,11 @@ export function assignedReasons(devices: readonly AssignedDevice[], host: string
     const same = types.types.filter((t) => t.typeId === d.mdevType);
     const free = same.filter((t) => t.availableInstances === undefined || t.availableInstances > 0);
     if (free.length > 0) {
-      out.push({ kind: 'mdev-type-offered', verdict: 'fine', device: label, message: `${host} offers ${d.mdevType} (vendor driver ${vendorDriverOf(d.mdevType)}) on ${free.map((t) => `${t.parent} (${t.availableInstances ?? '?'} free)`).join(', ')}.` });
+      out.push({ kind: 'mdev-type-offered', verdict: 'fine', device: label, message: `${host} offers ${d.mdevType} (vendor driver ${vendorDriverOf(d.mdevType)}) on ${few(free.map((t) => `${t.parent} (${t.availableInstances ?? '?'} free)`))}.` });
       continue;
     }
     if (same.length > 0) {
-      out.push({ kind: 'mdev-no-instance', verdict: 'breaks', device: label, message: `${host} has mdev type ${d.mdevType} on ${same.map((t) => t.parent).join(', ')} but no free instance (available_instances 0): the device cannot be created there.` });
+      out.push({ kind: 'mdev-no-instance', verdict: 'breaks', device: label, message: `${host} has mdev type ${d.mdevType} on ${few(same.map((t) => t.parent))} but no free instance (available_instances 0): the device cannot be created there.` });
       continue;
     }
     const byTraits = d.traits === undefined ? [] : types.types.filter((t: MdevType) => vendorDriverOf(t.typeId) === vendorDriverOf(d.mdevType ?? '') && t.compatibleType !== undefined && superset(t.compatibleType, d.traits ?? []) && (t.availableInstances ?? 1) > 0);
@@ -125,12 +157,12 @@ export function assignedReasons(devices: readonly AssignedDevice[], host: string
         kind: 'mdev-compatible-by-traits',
         verdict: 'at-risk',
         device: label,
-        message: `${host} lacks ${d.mdevType}, but its ${byTraits.map((t) => t.typeId).join(', ')} lists compatible_type traits covering the source's (${(d.traits ?? []).join(', ')}): acceptable under the 2020 proposal only; no kernel or QEMU checks it, the vendor driver decides at load time.`,
+        message: `${host} lacks ${d.mdevType}, but its ${few(byTraits.map((t) => t.typeId))} lists compatible_type traits covering the source's (${few(d.traits ?? [])}): acceptable under the 2020 proposal only; no kernel or QEMU checks it, the vendor driver decides at load time.`,
       });
       continue;
     }
     const drivers = [...new Set(types.types.map((t) => vendorDriverOf(t.typeId)))];
-    out.push({ kind: 'mdev-type-missing', verdict: 'breaks', device: label, message: `${host} offers no mdev type ${d.mdevType} (its types: ${types.types.map((t) => t.typeId).join(', ') || 'none'}${drivers.length > 0 ? `; vendor drivers ${drivers.join(', ')}` : ''}): the vendor state of this device loads only into the same vendor driver and type.` });
+    out.push({ kind: 'mdev-type-missing', verdict: 'breaks', device: label, message: `${host} offers no mdev type ${d.mdevType} (its types: ${few(types.types.map((t) => t.typeId)) || 'none'}${drivers.length > 0 ? `; vendor drivers ${few(drivers)}` : ''}): the vendor state of this device loads only into the same vendor driver and type.` });
   }
   return out;
 }

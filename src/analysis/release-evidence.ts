@@ -23,7 +23,20 @@ import { compareVersions, parseMachineName } from './machine-names.ts';
 import { majorMinor, parseTypedVersion, versionFromName } from './release-label.ts';
 
 /** The kinds of file a label applies to (the workspace's kinds, as strings). */
-export type LabelKind = 'vmstate-manifest' | 'query-machines' | 'device-help' | 'device-properties' | 'trace-log' | 'command-line' | 'stream' | 'load-outcomes' | 'device-models' | 'unknown';
+export type LabelKind =
+  | 'vmstate-manifest'
+  | 'query-machines'
+  | 'device-help'
+  | 'device-properties'
+  | 'trace-log'
+  | 'command-line'
+  | 'stream'
+  | 'load-outcomes'
+  | 'device-models'
+  | 'domain-xml'
+  | 'mdev-types'
+  | 'mdev-config'
+  | 'unknown';
 
 export type LabelSource = 'typed' | 'text' | 'machine types' | 'folder' | 'file name' | 'manifest content' | 'next to';
 

@@ -5,8 +5,7 @@
  * type's `compatible_type` traits, when it has them).
  */
 import { basename } from 'node:path';
-import { assignedFromCommandLine, assignedFromDomainXml, mdevTypeFromConfig, type AssignedDevice } from '../analysis/assigned-hosts.ts';
-import { parseQemuCommandLine } from '../analysis/explain/qemu-cmdline.ts';
+import { assignedFromText, mdevTypeFromConfig, withMdevTypes, type AssignedDevice } from '../analysis/assigned-hosts.ts';
 import { looksLikeMdevTypes, parseMdevTypes, type MdevHostTypes } from '../manifest/mdev-types.ts';
 import { readInputText } from './input-files.ts';
 
@@ -28,13 +27,9 @@ export async function readMdevTypesIfAny(file: string): Promise<Read<MdevHostTyp
 export async function readAssigned(vmFile: string, mdevConfigs: readonly string[], sourceTypes: string | undefined): Promise<Read<AssignedDevice[]>> {
   const t = await text(vmFile);
   if (!t.ok) return t;
-  let devices: AssignedDevice[];
-  if (/<domain\b/.test(t.value)) devices = assignedFromDomainXml(t.value);
-  else {
-    const cmd = parseQemuCommandLine(t.value);
-    if (!cmd.ok) return { ok: false, error: `${vmFile}: ${cmd.message}` };
-    devices = assignedFromCommandLine(cmd.value);
-  }
+  const read = assignedFromText(t.value);
+  if (!read.ok) return { ok: false, error: `${vmFile}: ${read.message}` };
+  const devices = read.devices;
   const types = new Map<string, string>();
   for (const f of mdevConfigs) {
     const c = await text(f);
@@ -50,12 +45,5 @@ export async function readAssigned(vmFile: string, mdevConfigs: readonly string[
     if (!s.ok) return s;
     source = s.value;
   }
-  return {
-    ok: true,
-    value: devices.map((d) => {
-      const mdevType = d.kind === 'mdev' ? types.get(d.id) : undefined;
-      const traits = mdevType === undefined ? undefined : source?.types.find((x) => x.typeId === mdevType)?.compatibleType;
-      return { ...d, mdevType, traits };
-    }),
-  };
+  return { ok: true, value: withMdevTypes(devices, types, source) };
 }

@@ -6,14 +6,28 @@
 import type { DestLog } from '../analysis/explain/dest-log.ts';
 import type { MachineCatalog } from '../analysis/explain/machines-list.ts';
 import type { CmdlineResult } from '../analysis/explain/qemu-cmdline.ts';
+import type { AssignedRead } from '../analysis/assigned-hosts.ts';
 import type { DeviceHelpEntry } from '../analysis/device-help.ts';
 import type { DeviceModelManifest } from '../manifest/device-models.ts';
 import type { DevicePropertiesHelp } from '../manifest/device-properties.ts';
 import type { QueryMachines, Result, VmstateManifest } from '../manifest/index.ts';
+import type { MdevResult } from '../manifest/mdev-types.ts';
 import type { TraceModel } from '../trace/index.ts';
 
 /** What to make of the file's text. */
-export type ParseAs = 'trace-log' | 'vmstate-manifest' | 'query-machines' | 'command-line' | 'device-properties' | 'machine-catalog' | 'device-help' | 'device-models' | 'text';
+export type ParseAs =
+  | 'trace-log'
+  | 'vmstate-manifest'
+  | 'query-machines'
+  | 'command-line'
+  | 'device-properties'
+  | 'machine-catalog'
+  | 'device-help'
+  | 'device-models'
+  | 'assigned-devices'
+  | 'mdev-types'
+  | 'mdev-config'
+  | 'text';
 
 export interface ParseRequest {
   readonly type: 'parse';
@@ -74,6 +88,24 @@ export interface ParsedDeviceModels {
   readonly result: Result<DeviceModelManifest>;
 }
 
+/** A VM's assigned (VFIO) devices, from its QEMU command line or libvirt domain XML (Hosts view). */
+export interface ParsedAssignedDevices {
+  readonly as: 'assigned-devices';
+  readonly result: AssignedRead;
+}
+
+/** A host's mdev types (mdevctl types --dumpjson, or the sysfs attributes). */
+export interface ParsedMdevTypes {
+  readonly as: 'mdev-types';
+  readonly result: MdevResult;
+}
+
+/** One mdev's mdevctl config: its type, or undefined when the JSON has none. */
+export interface ParsedMdevConfig {
+  readonly as: 'mdev-config';
+  readonly mdevType: string | undefined;
+}
+
 export interface ParsedText {
   readonly as: 'text';
   readonly text: string;
@@ -88,6 +120,9 @@ export type Parsed =
   | ParsedMachineCatalog
   | ParsedDeviceHelp
   | ParsedDeviceModels
+  | ParsedAssignedDevices
+  | ParsedMdevTypes
+  | ParsedMdevConfig
   | ParsedText;
 
 export interface ParsedReply {

@@ -5,10 +5,12 @@
 import { parseDestLog } from '../analysis/explain/dest-log.ts';
 import { parseMachineCatalog } from '../analysis/explain/machines-list.ts';
 import { parseQemuCommandLine } from '../analysis/explain/qemu-cmdline.ts';
+import { assignedFromText, mdevTypeFromConfig } from '../analysis/assigned-hosts.ts';
 import { parseDeviceHelp } from '../analysis/device-help.ts';
 import { parseDeviceModels } from '../manifest/device-models.ts';
 import { parseDevicePropertiesHelp } from '../manifest/device-properties.ts';
 import { parseQueryMachines, parseVmstateManifest } from '../manifest/index.ts';
+import { parseMdevTypes } from '../manifest/mdev-types.ts';
 import { parseTraceLog } from '../trace/index.ts';
 import { readFileText } from './file-text.ts';
 import type { Parsed, ParseReply, ParseRequest } from './parse-protocol.ts';
@@ -49,6 +51,12 @@ async function parse(req: ParseRequest): Promise<Parsed> {
       return { as: 'device-help', devices: parseDeviceHelp(text), signature: textDigest(text) };
     case 'device-models':
       return { as: 'device-models', result: parseDeviceModels(text, req.name) };
+    case 'assigned-devices':
+      return { as: 'assigned-devices', result: assignedFromText(text) };
+    case 'mdev-types':
+      return { as: 'mdev-types', result: parseMdevTypes(text, req.name) };
+    case 'mdev-config':
+      return { as: 'mdev-config', mdevType: mdevTypeFromConfig(text) };
     case 'text':
       return { as: 'text', text };
   }

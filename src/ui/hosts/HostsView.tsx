@@ -4,6 +4,7 @@ import { VersionedFileList } from '../matrix/VersionedFileList.tsx';
 import { useHostAssignments } from './host-assignments.ts';
 import { HostCard } from './HostCard.tsx';
 import './hosts.css';
+import { AssignedFiles } from './AssignedFiles.tsx';
 import { HostSelect } from './HostSelect.tsx';
 import { useHostChoice } from './use-host-choice.ts';
 import { setVmInputs, useVmInputs } from './vm-inputs.ts';
@@ -79,7 +80,8 @@ export function HostsView(): ReactElement {
           </div>
         </div>
         <aside className="matrix-side">
-          <VersionedFileList files={h.files} title="Candidate hosts' files" extra={(f) => <HostSelect file={f} chosen={chosen} hostNames={h.hostNames} />} />
+          <VersionedFileList files={h.files} title="Candidate hosts' files" extra={(f) => <HostSelect fileId={f.file.id} fileName={f.file.file.name} version={f.version.version} chosen={chosen} hostNames={h.hostNames} sourceLabel={f.manifest !== undefined ? "the VM's source" : f.models !== undefined ? 'what the VM needs' : undefined} />} />
+          <AssignedFiles state={h} chosen={chosen} />
         </aside>
       </div>
     </div>

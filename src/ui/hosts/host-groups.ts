@@ -10,6 +10,7 @@ import { compareVersions } from '../../analysis/machine-names.ts';
 import { worstVerdict } from '../../analysis/verdict.ts';
 import type { DeviceModelManifest } from '../../manifest/device-models.ts';
 import type { QueryMachines, VmstateManifest } from '../../manifest/index.ts';
+import type { MdevHostTypes } from '../../manifest/mdev-types.ts';
 
 /** A host name, or: not a candidate; the VM's source manifest. */
 export type Assignment = string | typeof NOT_A_HOST | typeof VM_SOURCE;
@@ -24,6 +25,8 @@ export interface HostFile {
   readonly machines?: QueryMachines | undefined;
   /** A device-model manifest (`migscope device-manifest`): what the host offers. */
   readonly models?: DeviceModelManifest | undefined;
+  /** An mdev type listing (mdevctl types --dumpjson, or the sysfs attributes). */
+  readonly mdevTypes?: MdevHostTypes | undefined;
 }
 
 export interface HostGroup {
@@ -69,8 +72,10 @@ export function hostGroups(files: readonly HostFile[], chosen: ReadonlyMap<strin
     if (versions.length > 1) notes.push(`files of several releases (${versions.join(', ')}) are grouped here.`);
     const modelFiles = list.filter((f) => f.models !== undefined);
     if (modelFiles.length > 1) notes.push(`${modelFiles.length} device-model manifests; ${modelFiles[0]?.name ?? '?'} is used.`);
+    const listings = list.filter((f) => f.mdevTypes !== undefined);
+    if (listings.length > 1) notes.push(`${listings.length} mdev type listings; ${listings[0]?.name ?? '?'} is used.`);
     // The release decides which load checks the host's build makes: only one its files agree on.
-    groups.push({ candidate: { name, manifest: manifest?.manifest, machines: machinesFiles[0]?.machines, models: modelFiles[0]?.models, release: versions.length === 1 ? versions[0] : undefined }, files: list, notes });
+    groups.push({ candidate: { name, manifest: manifest?.manifest, machines: machinesFiles[0]?.machines, models: modelFiles[0]?.models, mdevTypes: listings[0]?.mdevTypes, release: versions.length === 1 ? versions[0] : undefined }, files: list, notes });
   }
   return groups.sort((a, b) => compareHostNames(a.candidate.name, b.candidate.name));
 }

@@ -11,9 +11,13 @@ export interface VmInputs {
   readonly machine: string;
   /** Without a stream: the VM's devices, comma-separated (vmsd names or QOM types); empty: unknown. */
   readonly devices: string;
+  /** The command line or domain XML whose assigned devices are the VM's: a file id, NO_ASSIGNED_FILE, or undefined for the first that assigns any. */
+  readonly assignedFile: string | undefined;
 }
 
-let inputs: VmInputs = { from: 'stream', machine: '', devices: '' };
+export const NO_ASSIGNED_FILE = '\u0000none';
+
+let inputs: VmInputs = { from: 'stream', machine: '', devices: '', assignedFile: undefined };
 const listeners = new Set<() => void>();
 
 export function setVmInputs(change: Partial<VmInputs>): void {

@@ -82,6 +82,9 @@ export const VIEWS: readonly ViewInfo[] = [
       { kind: 'query-machines', how: 'one per candidate host', required: false },
       { kind: 'device-help', how: 'one per candidate host', required: false },
       { kind: 'device-models', how: "a host's exported device manifest, or what the VM needs", required: false },
+      { kind: 'domain-xml', how: "the VM's assigned devices (<hostdev>), or its command line's -device vfio-pci", required: false },
+      { kind: 'mdev-config', how: 'one per mediated device of the VM, named by its uuid: its mdev type', required: false },
+      { kind: 'mdev-types', how: "one per candidate host (and the source's, for compatible_type traits)", required: false },
     ],
   },
   {

@@ -44,6 +44,10 @@ function expectedFor(rel: string): Expected {
   if (rel.startsWith('libvirt/') && base.endsWith('.save')) return { kind: 'stream', wrapping: 'libvirt' };
   if (rel.startsWith('libvirt/') && base === 'source-domain.log') return { kind: 'trace-log', wrapping, side: 'save' };
   if (rel.startsWith('libvirt/') && /\.(log|txt)$/.test(base)) return { kind: 'trace-log', wrapping, side: 'load' };
+  // Assigned devices (fixtures/mdev) and the libvirt folders' domain definitions.
+  if (base.endsWith('.xml')) return { kind: 'domain-xml', wrapping };
+  if (rel.startsWith('mdev/') && /\.(?:mdevctl-types\.json|sysfs\.txt)$/.test(base)) return { kind: 'mdev-types', wrapping };
+  if (rel.startsWith('mdev/mdevctl.d/')) return { kind: 'mdev-config', wrapping };
   return { kind: 'unknown' };
 }
 
@@ -64,7 +68,7 @@ describe('detectFile on every fixture', () => {
   const files = fixtureFiles();
   it('finds fixtures of every kind', () => {
     const kinds = new Set(files.map((f) => expectedFor(f).kind));
-    expect([...kinds].sort()).toEqual(['command-line', 'device-help', 'load-outcomes', 'query-machines', 'stream', 'trace-log', 'unknown', 'vmstate-manifest']);
+    expect([...kinds].sort()).toEqual(['command-line', 'device-help', 'domain-xml', 'load-outcomes', 'mdev-config', 'mdev-types', 'query-machines', 'stream', 'trace-log', 'unknown', 'vmstate-manifest']);
   });
 
   for (const rel of files) {

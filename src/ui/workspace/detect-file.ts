@@ -9,12 +9,15 @@
  */
 import { readDestInput } from '../../analysis/explain/dest-log-input.ts';
 import { parseQemuCommandLine } from '../../analysis/explain/qemu-cmdline.ts';
+import type { LabelKind } from '../../analysis/release-evidence.ts';
 import { qemuVersionInText } from '../../analysis/release-label.ts';
 import { looksLikeRunResults } from '../../analysis/run-results.ts';
 import { looksLikeDevicePropertiesHelp } from '../../manifest/device-properties.ts';
+import { looksLikeMdevTypes } from '../../manifest/mdev-types.ts';
 import { parseLogLine } from '../../trace/log-line.ts';
 
-export type FileKind = 'stream' | 'vmstate-manifest' | 'query-machines' | 'device-help' | 'device-properties' | 'trace-log' | 'command-line' | 'device-models' | 'load-outcomes' | 'unknown';
+/** The kinds a file can be; release-evidence.ts (which labels files by build) reads the same. */
+export type FileKind = LabelKind;
 
 /** What the content was wrapped in. */
 export type Wrapping = 'none' | 'gzip' | 'libvirt' | 'libvirt+gzip';
@@ -85,7 +88,11 @@ function sniffText(text: string): Omit<Detection, 'wrapping'> {
   const start = text.trimStart();
   const wrapped = sniffDestWrapper(text);
   if (wrapped !== undefined) return wrapped;
+  // Before JSON: `mdevctl types --dumpjson` is an array too.
+  if (looksLikeMdevTypes(start)) return sniffMdevTypes(start);
   if (start.startsWith('{') || start.startsWith('[')) return sniffJson(start);
+  const domain = sniffDomainXml(start);
+  if (domain !== undefined) return domain;
   // Before the log lines: its first_error_line column quotes QEMU's messages.
   if (looksLikeRunResults(text)) {
     const rows = text.split('\n').filter((l) => l.trim() !== '').length - 1;
@@ -129,7 +136,34 @@ function sniffDestWrapper(text: string): Omit<Detection, 'wrapping'> | undefined
   return undefined;
 }
 
+function sniffMdevTypes(text: string): Omit<Detection, 'wrapping'> {
+  if (text.startsWith('/sys/')) {
+    const types = new Set([...text.matchAll(/^\/sys\/class\/mdev_bus\/[^/\n]+\/mdev_supported_types\/([^/\n]+)\//gm)].map((m) => m[1]));
+    return { kind: 'mdev-types', detail: `mdev types from sysfs (/sys/class/mdev_bus/…; ${types.size} type${types.size === 1 ? '' : 's'} in the first lines)` };
+  }
+  return { kind: 'mdev-types', detail: 'mdev types (mdevctl types --dumpjson)' };
+}
+
+/**
+ * A libvirt domain definition (`virsh dumpxml`), for the VM's `<hostdev>` devices; a
+ * `<domainsnapshot>` or a capabilities document is not one.
+ */
+function sniffDomainXml(text: string): Omit<Detection, 'wrapping'> | undefined {
+  const body = text.replace(/^(?:<\?xml[^>]*\?>\s*|<!--[\s\S]*?-->\s*)*/, '');
+  if (!/^<domain[\s>]/.test(body)) return undefined;
+  const name = /<name>([^<]{1,200})<\/name>/.exec(body)?.[1];
+  const machine = /<type\b[^>]*\bmachine=['"]([^'"]+)['"]/.exec(body)?.[1];
+  const hostdevs = body.match(/<hostdev\b/g)?.length ?? 0;
+  const parts = [name !== undefined ? `'${clip(name, 60)}'` : undefined, machine !== undefined ? `machine ${machine}` : undefined, `${hostdevs} hostdev${hostdevs === 1 ? '' : 's'}`].filter((p) => p !== undefined);
+  return { kind: 'domain-xml', ...(machine !== undefined ? { machine } : {}), detail: `libvirt domain XML (${parts.join(', ')})` };
+}
+
 function sniffJson(text: string): Omit<Detection, 'wrapping'> {
+  // mdevctl's device config (/etc/mdevctl.d/<parent>/<uuid>): {"mdev_type": ..., "start": ..., "attrs": [...]}.
+  if (text.startsWith('{') && /^\{\s*(?:"[a-z_]+"\s*:\s*(?:"[^"]*"|\[[^\]]*\]|[\w.]+)\s*,\s*)*"mdev_type"\s*:\s*"([^"]+)"/.test(text)) {
+    const type = /"mdev_type"\s*:\s*"([^"]+)"/.exec(text)?.[1] ?? '';
+    return { kind: 'mdev-config', detail: `mdevctl device config (mdev_type ${clip(type, 60)})` };
+  }
   const machine = /"vmschkmachine"\s*:\s*\{\s*"Name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text);
   if (machine !== null) {
     return { kind: 'vmstate-manifest', machine: machine[1] ?? '', detail: `-dump-vmstate manifest (vmschkmachine ${machine[1] ?? ''})` };

@@ -11,6 +11,9 @@ const KIND_LABEL: Readonly<Record<FileKind, string>> = {
   'command-line': 'command line',
   'device-models': 'device models',
   'load-outcomes': 'load outcomes',
+  'domain-xml': 'domain XML',
+  'mdev-types': 'mdev types',
+  'mdev-config': 'mdev config',
   unknown: 'not recognised',
 };
 
@@ -25,6 +28,9 @@ export const KIND_SOURCE: Readonly<Record<FileKind, string>> = {
   'command-line': 'the QEMU command line (or a .cmd file)',
   'device-models': 'migscope device-manifest --json, or a device-model manifest',
   'load-outcomes': 'a CSV of real loads: src_version,dst_version,machine,config,outcome (migscope run writes one)',
+  'domain-xml': 'virsh dumpxml DOMAIN (the VM\'s <hostdev> devices)',
+  'mdev-types': 'mdevctl types --dumpjson, or grep -r . /sys/class/mdev_bus/*/mdev_supported_types',
+  'mdev-config': "mdevctl's config of one mdev: /etc/mdevctl.d/PARENT/UUID (keep the uuid as its name)",
   unknown: '',
 };
 

@@ -23,6 +23,9 @@ const PARSE_AS: Readonly<Partial<Record<FileKind, ParseAs>>> = {
   'command-line': 'text',
   'device-models': 'device-models',
   'load-outcomes': 'text',
+  'domain-xml': 'assigned-devices',
+  'mdev-types': 'mdev-types',
+  'mdev-config': 'mdev-config',
 };
 
 export function parseAsFor(kind: FileKind): ParseAs | undefined {
@@ -96,10 +99,10 @@ export interface ParsedFile {
  * Every loaded file of one kind, each with its parse: what a view combining many files (a
  * matrix of manifests, hosts with their query-machines) starts from.
  */
-export function useParsedFiles(kind: FileKind): readonly ParsedFile[] {
+export function useParsedFiles(kind: FileKind, asOverride?: ParseAs): readonly ParsedFile[] {
   const state = useWorkspaceState();
   const files = useMemo(() => filesOfKind(state, kind), [state, kind]);
-  const as = parseAsFor(kind);
+  const as = asOverride ?? parseAsFor(kind);
   const queries = useQueries({ queries: files.map((f) => parseQuery(as !== undefined ? f : undefined, as ?? 'text')) });
   return files.map((file, i) => ({ file, query: queries[i] as UseQueryResult<Parsed> }));
 }
