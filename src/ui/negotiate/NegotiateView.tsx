@@ -29,14 +29,16 @@ function range(r: NegotiationRow['sourceRange']): string {
  * devices with their version ranges and the compat properties that pin an older format.
  */
 export function NegotiateView(): ReactElement {
-  const { pairs, files, pending, problems } = useNegotiations();
+  const [withStream, setWithStream] = useState(false);
+  const { pairs, files, pending, problems, stream, narrowed } = useNegotiations(withStream);
   const [picked, setPicked] = useState<string | undefined>(undefined);
   const [all, setAll] = useState(false);
   const key = (n: Negotiation): string => `${n.source}->${n.dest}`;
   // The first pair with a break, else the first pair.
   const open = pairs.find((n) => key(n) === picked) ?? pairs.find((n) => n.summary.breaksToday > 0) ?? pairs[0];
   const state = pending ? 'loading' : pairs.length === 0 ? 'empty' : 'ready';
-  const rows = open === undefined ? [] : open.rows.filter((r) => all || r.today === 'breaks' || r.pinnedBy.length > 0);
+  // With a stream every device it carries is worth a row, as in `migscope negotiate --stream`.
+  const rows = open === undefined ? [] : open.rows.filter((r) => all || narrowed || r.today === 'breaks' || r.pinnedBy.length > 0);
 
   return (
     <div className="view-body negotiate-view" data-app-state={state} data-testid="negotiate-view">
@@ -45,6 +47,12 @@ export function NegotiateView(): ReactElement {
           <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} />
           Every device, not only breaks and pins
         </label>
+        {stream !== undefined ? (
+          <label className="tool-check" title="Pairs from the build that saved the stream; each narrowed to the devices it carries, its subsections checked against the destination's and against the subsection combinations real streams of each build carried">
+            <input type="checkbox" checked={withStream} onChange={(e) => setWithStream(e.target.checked)} data-testid="negotiate-with-stream" />
+            Only what <span className="mono">{stream.file.file.name}</span> carries{stream.version !== undefined ? ` (saved by ${stream.version})` : ''}
+          </label>
+        ) : undefined}
         <span className="toolbar-spacer" />
         {open !== undefined ? (
           <ExportMenu
@@ -60,7 +68,7 @@ export function NegotiateView(): ReactElement {
         <div className="matrix-scroll">
           {pairs.length === 0 ? (
             <>
-              {pending ? <p className="muted">Reading the files…</p> : <PlaceholderView view={viewInfo('negotiate')} />}
+              {pending ? <p className="muted">Reading the files…</p> : narrowed && problems.length > 0 ? undefined : <PlaceholderView view={viewInfo('negotiate')} />}
               {problems.map((p) => (
                 <p key={p} className="warn-text">
                   {p}
@@ -85,6 +93,7 @@ export function NegotiateView(): ReactElement {
                     <th scope="col">No common version</th>
                     <th scope="col">Layout or name changed</th>
                     <th scope="col">Pinned by compat props</th>
+                    {narrowed ? <th scope="col" title="Devices whose subsection combination the destination build's own real-run streams never carried (fixtures/real-runs/subsection-whitelist.json)">Combination never produced</th> : undefined}
                   </tr>
                 </thead>
                 <tbody>
@@ -102,10 +111,16 @@ export function NegotiateView(): ReactElement {
                       <td data-cell="no-common">{n.summary.noCommonVersion}</td>
                       <td data-cell="changed">{n.summary.meaningChanged}</td>
                       <td data-cell="pinned">{n.summary.pinned}</td>
+                      {narrowed ? <td data-cell="never-produced">{n.summary.neverProduced}</td> : undefined}
                     </tr>
                   ))}
                 </tbody>
               </table>
+              {problems.map((p) => (
+                <p key={p} className="warn-text">
+                  {p}
+                </p>
+              ))}
               {open !== undefined ? <PairDevices n={open} rows={rows} /> : undefined}
               {open !== undefined ? <NotesList notes={open.notes} /> : undefined}
             </>
@@ -116,6 +131,31 @@ export function NegotiateView(): ReactElement {
         </aside>
       </div>
     </div>
+  );
+}
+
+/** What the stream sent for the device, what the destination does not know, and whether its own streams ever carried that combination. */
+function SubsectionsCell({ n, r }: { readonly n: Negotiation; readonly r: NegotiationRow }): ReactElement {
+  const sent = r.subsections?.sent ?? [];
+  const unknown = r.subsections?.unknownToDest;
+  const w = r.whitelist;
+  return (
+    <td className="negotiate-subsections" data-cell="subsections" data-whitelist={w?.status ?? ''} data-unknown={unknown?.join(' ') ?? ''}>
+      {sent.length === 0 ? <span className="muted">none</span> : <span className="mono">{sent.join(', ')}</span>}
+      {unknown === undefined && sent.length > 0 ? <span className="muted"> (no {n.dest} entry to check them against)</span> : undefined}
+      {unknown !== undefined && unknown.length > 0 ? (
+        <span className="verdict-breaks">
+          {' '}
+          unknown to {n.dest}: <span className="mono">{unknown.join(', ')}</span>
+        </span>
+      ) : undefined}
+      {w?.status === 'never-produced' ? (
+        <span className="verdict-at-risk" title={`${n.dest}'s real-run streams carried: ${w.destCombinations.join('; ')}`}>
+          {' '}
+          at risk: {n.dest}&apos;s own streams never carried this combination
+        </span>
+      ) : undefined}
+    </td>
   );
 }
 
@@ -139,6 +179,7 @@ function PairDevices({ n, rows }: { readonly n: Negotiation; readonly rows: read
               <th scope="col">Today</th>
               <th scope="col">Common</th>
               <th scope="col">Under negotiation</th>
+              {n.stream !== undefined ? <th scope="col">Subsections sent</th> : undefined}
               <th scope="col">Why, and what pins it</th>
             </tr>
           </thead>
@@ -155,6 +196,7 @@ function PairDevices({ n, rows }: { readonly n: Negotiation; readonly rows: read
                 <td className={`verdict-${r.today}`}>{r.today === 'at-risk' ? 'at risk' : r.today}</td>
                 <td>{r.common ?? 'none'}</td>
                 <td className={`outcome-${r.outcome}`}>{OUTCOME[r.outcome]}</td>
+                {n.stream !== undefined ? <SubsectionsCell n={n} r={r} /> : undefined}
                 <td className="negotiate-why">
                   {(r.outcome === 'fixed' ? r.breaksToday : r.breaksNegotiated).slice(0, 1).map((f) => (
                     <span key={f.path}>{f.reason} </span>
