@@ -38,12 +38,13 @@ const TABS: readonly { readonly tab: string; readonly sample: string }[] = [
   { tab: 'Tiers', sample: 'release-board' },
   { tab: 'Compat props', sample: 'release-board' },
   { tab: 'Hosts', sample: 'hosts-7.2-11.1' },
+  { tab: 'Hosts', sample: 'assigned-gvt-g' },
   { tab: 'Negotiate', sample: 'release-board' },
 ];
 
 for (const scheme of ['light', 'dark'] as const) {
   for (const { tab, sample } of TABS) {
-    test(`${tab} tab (${scheme}): no serious or critical axe violation`, async ({ page }) => {
+    test(`${tab} tab on ${sample} (${scheme}): no serious or critical axe violation`, async ({ page }) => {
       await page.emulateMedia({ colorScheme: scheme });
       const app = new Dashboard(page);
       await app.goto(`#sample=${encodeURIComponent(sample)}`);

@@ -86,6 +86,7 @@ const SHOTS: readonly Shot[] = [
   },
   { file: 'compat.png', hash: '#sample=release-board&view=compat' },
   { file: 'hosts.png', hash: '#sample=hosts-7.2-11.1&view=hosts' },
+  { file: 'hosts-assigned.png', hash: '#sample=assigned-gvt-g&view=hosts' },
   {
     file: 'negotiate.png',
     hash: '#sample=release-board&view=negotiate',

@@ -90,3 +90,25 @@ test('assigned devices: a host without a free instance of the mdev type rejects,
   await expect(page.getByTestId('host-cards').locator('li[data-kind^="mdev-"], li[data-kind="pci-assigned-unchecked"]')).toHaveCount(0);
   await expect(page.getByTestId('host-card').first().getByTestId('host-reasons').locator('li')).not.toHaveCount(0);
 });
+
+test('the GVT-g sample: listings named by release sit in their hosts, the VM file and the mdev type are found by themselves, and the cards say what the CLI says', async ({ page }) => {
+  const vfio = F('synthetic/vfio/pc-q35-7.2-vfio-v2.mig');
+  const cli = await cliJson<HostsJson>([
+    'hosts', '--stream', vfio,
+    '--assigned', M('vm-domain.xml'), '--vm-mdev', M(`mdevctl.d/0000:00:02.0/${UUID}`),
+    '--host', `QEMU 7.2:${[...HOST('7.2', 'pc-q35-7.2'), M('host-same-type.mdevctl-types.json')].join(',')}`,
+    '--host', `QEMU 11.1:${[...HOST('11.1', 'pc-q35-11.1'), M('host-full.sysfs.txt')].join(',')}`,
+    '--json',
+  ]);
+  expect(cli.hosts.map((h) => [h.host, h.decision])).toEqual([['QEMU 7.2', 'accept'], ['QEMU 11.1', 'reject']]);
+
+  const app = new Dashboard(page);
+  await app.goto('#samples=gvt-g');
+  await expect(app.tab('Hosts')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('hosts-vm-machine')).toHaveText('pc-q35-7.2');
+  await expect(listingSelect(page, 'qemu-7.2.mdevctl-types.json')).toHaveValue('QEMU 7.2');
+  await expect(listingSelect(page, 'qemu-11.1.mdev-types.sysfs.txt')).toHaveValue('QEMU 11.1');
+  await expect(page.getByTestId('assigned-devices').locator(`li[data-id="${UUID}"]`)).toHaveAttribute('data-type', 'i915-GVTg_V5_4');
+  await expectHostCards(page, cli);
+  await app.screenshot('views-hosts-gvt-g');
+});

@@ -116,6 +116,28 @@ export const SAMPLE_SETS: readonly SampleSet[] = [
     view: 'tiers',
   },
   {
+    id: 'assigned-gvt-g',
+    alias: 'gvt-g',
+    title: 'Assigned devices: a GVT-g VM and two hosts',
+    summary:
+      'A VM with an Intel GVT-g vGPU (mdev i915-GVTg_V5_4) and a whole PCI function, and two hosts with their mdev types: 7.2 has a free instance, 11.1 none. Written from the formats\u2019 documentation: no VFIO hardware was at hand.',
+    tone: 'hosts',
+    files: [
+      { name: 'pc-q35-7.2-vfio-v2.mig', path: 'gvtg.pc-q35-7.2-vfio-v2.mig' },
+      { name: 'vm-domain.xml', path: 'gvtg.vm-domain.xml' },
+      // mdevctl names a device's config by its uuid: the Hosts view reads the uuid from the name.
+      { name: '4b20d080-1b54-4048-85b3-a6a62d165c01', path: 'gvtg.4b20d080-1b54-4048-85b3-a6a62d165c01' },
+      { name: 'source-host.mdevctl-types.json', path: 'gvtg.source-host.mdevctl-types.json' },
+      served('qemu-7.2.qmp-query-machines.json.gz'),
+      { name: 'qemu-7.2.vmstate-pc-q35-7.2.json.gz', path: 'board-7.2.vmstate-pc-q35-7.2.json.gzip' },
+      { name: 'qemu-7.2.mdevctl-types.json', path: 'qemu-7.2.mdevctl-types.json' },
+      served('qemu-11.1.qmp-query-machines.json.gz'),
+      { name: 'qemu-11.1.vmstate-pc-q35-11.1.json.gz', path: 'board-11.1.vmstate-pc-q35-11.1.json.gzip' },
+      { name: 'qemu-11.1.mdev-types.sysfs.txt', path: 'qemu-11.1.mdev-types.sysfs.txt' },
+    ],
+    view: 'hosts',
+  },
+  {
     id: 'release-board',
     alias: 'board',
     title: 'Release board: QEMU 5.2, 7.2, 10.0 and 11.1',

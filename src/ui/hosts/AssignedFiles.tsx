@@ -65,7 +65,7 @@ export function AssignedFiles({ state, chosen }: AssignedFilesProps): ReactEleme
           {listings.map((l) => (
             <FileRow key={l.file.id} testId="mdev-listing-file" name={l.file.file.name} kind="types" kindTitle="mdev type listing" problem={l.problem}>
               <span className="muted assigned-listing-count">{l.types !== undefined ? `${l.types.types.length} type${l.types.types.length === 1 ? '' : 's'}` : ''}</span>
-              {l.types !== undefined ? <HostSelect fileId={l.file.id} fileName={l.file.file.name} version={undefined} chosen={chosen} hostNames={state.hostNames} sourceLabel="the VM's source host" /> : undefined}
+              {l.types !== undefined ? <HostSelect fileId={l.file.id} fileName={l.file.file.name} version={l.version} chosen={chosen} hostNames={state.hostNames} sourceLabel="the VM's source host" /> : undefined}
             </FileRow>
           ))}
         </ul>

@@ -7,12 +7,14 @@
  *   the first loaded one that assigns any device.
  * - Each mdev's type: the mdevctl configs loaded, each named by its mdev's uuid (as in
  *   /etc/mdevctl.d/<parent>/<uuid>); a browser has the file's name, nothing of its folder.
- * - Each host's mdev types: a listing the user put in that host (a listing names no release,
- *   so it is in no host until then); a listing put in "the VM's source" gives the traits.
+ * - Each host's mdev types: a listing in that host: the release its file name names
+ *   (`qemu-7.2.mdevctl-types.json`), or the host the user put it in (its content names no
+ *   release); a listing put in "the VM's source" gives the traits.
  */
 import { useMemo } from 'react';
 import { withMdevTypes, type AssignedDevice } from '../../analysis/assigned-hosts.ts';
 import type { MdevHostTypes } from '../../manifest/mdev-types.ts';
+import { useFileVersions } from '../matrix/use-file-versions.ts';
 import { useStableList } from '../matrix/use-stable-list.ts';
 import { useParsedFiles, type ParsedFile } from '../workspace/use-file-content.ts';
 import type { WorkspaceFile } from '../workspace/workspace-store.ts';
@@ -26,6 +28,8 @@ export interface VmAssignedFile {
 
 export interface MdevListingFile {
   readonly file: WorkspaceFile;
+  /** The release its file name names, if any: the host it is in until moved. */
+  readonly version: string | undefined;
   readonly pending: boolean;
   readonly types: MdevHostTypes | undefined;
   readonly problem: string | undefined;
@@ -54,18 +58,19 @@ export function useAssignedInputs(): AssignedInputs {
   const cmdlines = useParsedFiles('command-line', 'assigned-devices');
   const domains = useParsedFiles('domain-xml');
   const listings = useParsedFiles('mdev-types');
+  const versions = useFileVersions();
   const configs = useParsedFiles('mdev-config');
   const all = [...cmdlines, ...domains, ...listings, ...configs];
   // Query results keep their data objects: the lists are the same while nothing was parsed anew.
   const signature = useStableList(all.flatMap((p) => [p.file, p.query.data, p.query.error]));
   return useMemo(() => {
     const vmFiles = [...domains, ...cmdlines].map(vmFile);
-    const listingFiles = listings.map(listingFile);
+    const listingFiles = listings.map((p) => listingFile(p, versions.of(p.file.id).version));
     const configFiles = configs.map(configFile);
     const pending = [...vmFiles, ...listingFiles, ...configFiles].some((f) => f.pending);
     return { pending, vmFiles, listings: listingFiles, configs: configFiles };
     // `signature` stands for the parsed lists, which are new arrays every render.
-  }, [signature]);
+  }, [signature, versions]);
 }
 
 function failed(p: ParsedFile): { pending: boolean; problem: string | undefined } | undefined {
@@ -82,12 +87,13 @@ function vmFile(p: ParsedFile): VmAssignedFile {
   return d.result.ok ? { file: p.file, pending: false, devices: d.result.devices, problem: undefined } : { file: p.file, pending: false, devices: undefined, problem: d.result.message };
 }
 
-function listingFile(p: ParsedFile): MdevListingFile {
+function listingFile(p: ParsedFile, version: string | undefined): MdevListingFile {
+  const base = { file: p.file, version };
   const early = failed(p);
-  if (early !== undefined) return { file: p.file, types: undefined, ...early };
+  if (early !== undefined) return { ...base, types: undefined, ...early };
   const d = p.query.data;
-  if (d?.as !== 'mdev-types') return { file: p.file, pending: false, types: undefined, problem: `read as ${d?.as ?? '?'}` };
-  return d.result.ok ? { file: p.file, pending: false, types: d.result.value, problem: undefined } : { file: p.file, pending: false, types: undefined, problem: `line ${d.result.error.line}: ${d.result.error.message}` };
+  if (d?.as !== 'mdev-types') return { ...base, pending: false, types: undefined, problem: `read as ${d?.as ?? '?'}` };
+  return d.result.ok ? { ...base, pending: false, types: d.result.value, problem: undefined } : { ...base, pending: false, types: undefined, problem: `line ${d.result.error.line}: ${d.result.error.message}` };
 }
 
 function configFile(p: ParsedFile): MdevConfigFile {

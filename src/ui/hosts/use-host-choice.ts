@@ -53,7 +53,8 @@ export function useHostChoice(): HostsState {
 
   const assignedInputs = useAssignedInputs();
   const files = versioned.files.filter((f) => f.kind !== 'device-help');
-  const listingFiles: HostFile[] = assignedInputs.listings.flatMap((l) => (l.types !== undefined ? [{ id: l.file.id, name: l.file.file.name, version: undefined, mdevTypes: l.types }] : []));
+  // A listing names no release; its file name may (`qemu-7.2.mdevctl-types.json`), which puts it in that release's host.
+  const listingFiles: HostFile[] = assignedInputs.listings.flatMap((l) => (l.types !== undefined ? [{ id: l.file.id, name: l.file.file.name, version: l.version, mdevTypes: l.types }] : []));
   const hostFiles: HostFile[] = [
     ...files.flatMap((f) => (f.manifest !== undefined || f.machines !== undefined || f.models !== undefined ? [{ id: f.file.id, name: f.file.file.name, version: f.version.version, manifest: f.manifest, machines: f.machines, models: f.models }] : [])),
     ...listingFiles,
