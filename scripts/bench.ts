@@ -89,6 +89,8 @@ for (const c of cases) {
   const size = statSync(c.file).size;
   const dd: number[] = [];
   const ours: number[] = [];
+  /** The same decode with one reading thread (src/cli/read-helper.ts off). */
+  const alone: number[] = [];
   const theirs: number[] = [];
   const cpu = { dd: [] as number[], ours: [] as number[], theirs: [] as number[] };
   let ourPeak = 0;
@@ -105,6 +107,8 @@ for (const c of cases) {
     ours.push(m.ms);
     cpu.ours.push(m.cpuMs);
     ourPeak = Math.max(ourPeak, m.peakMiB);
+    warm(c.file);
+    alone.push(measure(['env', 'MIGSCOPE_READ_HELPER=0', process.execPath, cli, 'decode', c.file, '--format', 'analyze']).ms);
     if (python) {
       warm(c.file);
       const a = measure(['python3', analyze, '-f', c.file]);
@@ -119,6 +123,8 @@ for (const c of cases) {
   const dc = spread(cpu.dd).best;
   console.log(`decode ${c.label}, ${(size / 2 ** 20).toFixed(0)} MiB file:`);
   console.log(`  migscope decode --format analyze: ${ms(o)} = ${rate(size, o.best)}; CPU ${oc.toFixed(0)} ms; peak RSS ${ourPeak.toFixed(0)} MiB (goal < 200)`);
+  const al = spread(alone);
+  console.log(`  the same, one reading thread:     ${ms(al)} → the read helper thread saves ${(al.best - o.best).toFixed(0)} ms`);
   if (python) {
     const a = spread(theirs);
     const ac = spread(cpu.theirs).best;
